@@ -1,0 +1,234 @@
+// The ha-site config: one typed, validated description of the site. Field names are camelCase; where a
+// field maps to a Terraform or CloudFormation argument it uses that argument's name.
+import { z } from "zod";
+import { bool, int, oneOf, oneOfNumbers, pattern, strictObject } from "./fields";
+
+/** The last Docker for AWS stable template (an S3 URL: CloudFormation reads templates only from S3). */
+export const DOCKER_FOR_AWS_TEMPLATE_URL = "https://editions-us-east-1.s3.amazonaws.com/aws/stable/Docker.tmpl";
+
+/** Route 53 health checker regions (provider enum HealthCheckRegion). */
+export const HEALTH_CHECKER_REGIONS = [
+  "us-east-1",
+  "us-west-1",
+  "us-west-2",
+  "eu-west-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-northeast-1",
+  "sa-east-1",
+] as const;
+
+/** CloudFormation parameters that ha-site sets itself from typed fields. */
+export const MANAGED_TEMPLATE_PARAMETERS = [
+  "KeyName",
+  "ManagerSize",
+  "ClusterSize",
+  "ManagerInstanceType",
+  "InstanceType",
+  "ManagerDiskSize",
+  "ManagerDiskType",
+  "WorkerDiskSize",
+  "WorkerDiskType",
+  "EnableSystemPrune",
+  "EnableCloudWatchLogs",
+] as const;
+
+const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+const domainName = pattern(
+  new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})+$`),
+  'a lower-case DNS name with at least two labels, like "example.com"',
+);
+const recordName = pattern(
+  new RegExp(`^$|^${LABEL}(?:\\.${LABEL})*$`),
+  'a lower-case name inside the zone, like "www", or "" for the zone apex',
+);
+
+// Docker's rules. Service names: swarmkit's isValidDNSName, at most 63 characters.
+const SERVICE_NAME = /^(?=.{1,63}$)[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$/;
+// Image references: the grammar of distribution/reference (domain[:port]/path[:tag][@digest]).
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE = new RegExp(
+  `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?/)?` +
+    `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
+    "(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$",
+);
+
+const port = int(1, 65535);
+
+export const publishedPortSchema = strictObject({
+  /** Port on the swarm's routing mesh and the load balancer (`--publish published=...`). */
+  published: port,
+  /** Port inside the container. */
+  target: port,
+  protocol: oneOf(["tcp", "udp"]).default("tcp"),
+});
+
+export const serviceSchema = strictObject({
+  name: pattern(SERVICE_NAME, "a docker service name: letters, digits, '-' and '_', starting and ending with a letter or digit, at most 63 characters"),
+  image: pattern(IMAGE, 'a docker image reference like "tutum/hello-world" or "registry.example.com:5000/team/app:1.2"'),
+  replicas: int(0, 10000),
+  ports: z.array(publishedPortSchema, { error: "a list of { published, target }" }).default([]),
+  env: z
+    .record(
+      pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name: letters, digits and '_', not starting with a digit"),
+      pattern(/^[^\u0000-\u001f\u007f]*$/, "a single-line value without control characters"),
+      { error: "a map of environment variable names to string values" },
+    )
+    .default({}),
+});
+
+export const regionSchema = strictObject({
+  region: pattern(/^[a-z]{2}-[a-z]+-[0-9]$/, 'an AWS region name like "us-west-2"'),
+  /** CloudFormation stack name; default "<domain with dots as dashes>-swarm". */
+  stackName: pattern(
+    /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+    "a CloudFormation stack name: a letter, then letters, digits and '-', at most 128 characters",
+  ).optional(),
+  keyName: pattern(/^[\x20-\x7e]{1,255}$/, "the name of an existing EC2 key pair in that region (1 to 255 printable characters)"),
+  publicKey: pattern(
+    /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( [\x20-\x7e]*)?$/,
+    "an OpenSSH public key line (ssh-rsa, ssh-ed25519 or ecdsa-sha2-*)",
+  ).optional(),
+  managers: oneOfNumbers([1, 3, 5]).default(3),
+  workers: int(0, 1000).default(5),
+  managerInstanceType: pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like "t2.micro"').default("t2.micro"),
+  workerInstanceType: pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like "t2.micro"').default("t2.micro"),
+  managerDiskSize: int(20, 1024).default(20),
+  workerDiskSize: int(20, 1024).default(20),
+  managerDiskType: oneOf(["standard", "gp2"]).default("standard"),
+  workerDiskType: oneOf(["standard", "gp2"]).default("standard"),
+  enableSystemPrune: bool().default(false),
+  enableCloudWatchLogs: bool().default(true),
+  templateUrl: pattern(
+    /^https:\/\/([a-z0-9.-]+\.)?s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?\/\S+$/,
+    "an https:// URL of a template in S3 (CloudFormation reads template_url only from S3)",
+  ).default(DOCKER_FOR_AWS_TEMPLATE_URL),
+  /** Extra CloudFormation parameters for templates that have more (e.g. a patched copy). */
+  templateParameters: z
+    .record(
+      pattern(/^[A-Za-z0-9]{1,255}$/, "a CloudFormation parameter name (letters and digits)"),
+      z.string({ error: "a string value" }),
+      { error: "a map of CloudFormation parameter names to string values" },
+    )
+    .default({}),
+});
+
+export const hostedZoneSchema = strictObject({
+  /** Create a new public hosted zone for `domain`. */
+  create: bool().optional(),
+  /** Use this existing hosted zone instead. */
+  zoneId: pattern(/^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id like "Z0123456789ABCDEFGHIJ"').optional(),
+  /** Delete all records (also ones not managed here) when the zone is destroyed. */
+  forceDestroy: bool().default(false),
+});
+
+export const healthCheckSchema = strictObject({
+  enabled: bool().default(true),
+  type: oneOf(["HTTP", "HTTPS"]).default("HTTP"),
+  /** Port checked; default the first service's first published port. */
+  port: port.optional(),
+  resourcePath: pattern(/^\/[\x21-\x7e]{0,254}$/, 'a path starting with "/", at most 255 characters, no spaces').default("/"),
+  searchString: pattern(/^[\x20-\x7e]{1,255}$/, "1 to 255 printable characters").optional(),
+  requestInterval: oneOfNumbers([10, 30]).default(30),
+  failureThreshold: int(1, 10).default(3),
+  regions: z
+    .array(oneOf(HEALTH_CHECKER_REGIONS), { error: "a list of health checker regions" })
+    .min(3, { error: `at least 3 of ${HEALTH_CHECKER_REGIONS.join(", ")}` })
+    .optional(),
+});
+
+export const alarmSchema = strictObject({
+  /** Address subscribed to the alarm topic (AWS sends a confirmation mail first). */
+  email: pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address").optional(),
+  /** Existing SNS topic to notify instead of creating one. */
+  topicArn: pattern(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/, "an SNS topic ARN").optional(),
+});
+
+export const configSchema = strictObject({
+  domain: domainName,
+  recordName: recordName.default(""),
+  hostedZone: hostedZoneSchema.default({ forceDestroy: false }),
+  regions: z
+    .array(regionSchema, { error: "a list of regions, the first one PRIMARY" })
+    .min(2, { error: "at least 2 regions (the first is PRIMARY, the second SECONDARY)" })
+    .max(2, {
+      error: "exactly 2 regions: failover routing has one PRIMARY and one SECONDARY; more regions need another routing policy, which ha-site does not support yet",
+    }),
+  services: z
+    .array(serviceSchema, { error: "a list of services" })
+    .min(1, { error: "at least one service (the first one's first published port is the site's port)" }),
+  healthCheck: healthCheckSchema.default({
+    enabled: true,
+    type: "HTTP",
+    resourcePath: "/",
+    requestInterval: 30,
+    failureThreshold: 3,
+  }),
+  alarm: alarmSchema.default({}),
+}).superRefine((config, ctx) => {
+  const seen = new Map<string, number>();
+  config.regions.forEach((r, i) => {
+    if (seen.has(r.region)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["regions", i, "region"],
+        input: r.region,
+        message: `a region not already listed (regions[${seen.get(r.region)}] has it)`,
+      });
+    }
+    seen.set(r.region, i);
+    for (const key of Object.keys(r.templateParameters)) {
+      if ((MANAGED_TEMPLATE_PARAMETERS as readonly string[]).includes(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions", i, "templateParameters", key],
+          input: key,
+          message: `a parameter ha-site does not set itself (${MANAGED_TEMPLATE_PARAMETERS.join(", ")} come from the typed fields)`,
+        });
+      }
+    }
+  });
+  const names = new Map<string, number>();
+  const published = new Map<string, string>();
+  config.services.forEach((s, i) => {
+    if (names.has(s.name)) {
+      ctx.addIssue({ code: "custom", path: ["services", i, "name"], input: s.name, message: "a service name not already used" });
+    }
+    names.set(s.name, i);
+    s.ports.forEach((p, j) => {
+      const key = `${p.published}/${p.protocol}`;
+      if (published.has(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", i, "ports", j, "published"],
+          input: p.published,
+          message: `a published port not already used (${published.get(key)} publishes it)`,
+        });
+      }
+      published.set(key, `services[${i}] "${s.name}"`);
+    });
+  });
+  if (config.services[0].ports.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["services", 0, "ports"],
+      input: [],
+      message: "at least one published port on the first service (it is the site's port)",
+    });
+  }
+  const zone = config.hostedZone;
+  if (zone.zoneId !== undefined && zone.create === true) {
+    ctx.addIssue({ code: "custom", path: ["hostedZone"], input: zone, message: 'either { "create": true } or { "zoneId": "Z..." }, not both' });
+  } else if (zone.zoneId === undefined && zone.create === false) {
+    ctx.addIssue({ code: "custom", path: ["hostedZone", "create"], input: false, message: 'true, or set "zoneId" to use an existing zone' });
+  } else if (zone.zoneId !== undefined && zone.forceDestroy) {
+    ctx.addIssue({ code: "custom", path: ["hostedZone", "forceDestroy"], input: true, message: "false: an existing zone is not destroyed by ha-site" });
+  }
+});
+
+export type SiteConfigInput = z.input<typeof configSchema>;
+export type SiteConfig = z.output<typeof configSchema>;
+export type RegionConfig = SiteConfig["regions"][number];
+export type ServiceConfig = SiteConfig["services"][number];
+export type HealthCheckConfig = SiteConfig["healthCheck"];
