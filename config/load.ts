@@ -24,7 +24,6 @@ function pathText(path: readonly PropertyKey[]): string {
 }
 
 function valueText(value: unknown): string {
-  if (value === undefined) return "nothing";
   if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? "" : "s"}`;
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
@@ -41,7 +40,8 @@ export function parseConfig(raw: unknown, source = "config"): SiteConfig {
     throw new ConfigError(`${source}: ${field}: ${issue.message}${more}`);
   }
   const field = pathText(issue.path) || "(top level)";
-  throw new ConfigError(`${source}: ${field}: got ${valueText(issue.input)}; expected ${issue.message}${more}`);
+  const got = issue.input === undefined ? "missing" : `got ${valueText(issue.input)}`;
+  throw new ConfigError(`${source}: ${field}: ${got}; expected ${issue.message}${more}`);
 }
 
 /** Loads the config named by HA_SITE_CONFIG (relative to the working directory), else the seed config. */
@@ -62,4 +62,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SiteConfig {
     throw new ConfigError(`${file}: not valid JSON (${(e as Error).message}); expected a JSON config file`);
   }
   return parseConfig(raw, file);
+}
+
+/** loadConfig for command-line entry points: a bad config prints one line and exits 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): SiteConfig {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`ha-site: ${e.message}\n`);
+    process.exit(1);
+  }
 }

@@ -1,10 +1,8 @@
 // The ha-site config: one typed, validated description of the site. Field names are camelCase; where a
 // field maps to a Terraform or CloudFormation argument it uses that argument's name.
 import { z } from "zod";
+import { DOCKER_FOR_AWS_TEMPLATE_URL } from "../constructs/docker-for-aws-template";
 import { bool, int, oneOf, oneOfNumbers, pattern, strictObject } from "./fields";
-
-/** The last Docker for AWS stable template (an S3 URL: CloudFormation reads templates only from S3). */
-export const DOCKER_FOR_AWS_TEMPLATE_URL = "https://editions-us-east-1.s3.amazonaws.com/aws/stable/Docker.tmpl";
 
 /** Route 53 health checker regions (provider enum HealthCheckRegion). */
 export const HEALTH_CHECKER_REGIONS = [

@@ -1,0 +1,29 @@
+// Stable names. Stack names are API: they name Terraform Cloud workspaces and state files.
+import type { RegionConfig, ServiceConfig, SiteConfig } from "../config/schema";
+
+export const DNS_STACK_NAME = "dns";
+
+/** The cdktf stack of one region, e.g. "swarm-us-west-2". */
+export function regionalStackName(region: string): string {
+  return `swarm-${region}`;
+}
+
+/** The CloudFormation stack name: set in the config, or derived from the domain, e.g. "nosqlsearch-com-swarm". */
+export function cloudFormationStackName(site: SiteConfig, region: RegionConfig): string {
+  return region.stackName ?? `${site.domain.replace(/\./g, "-").slice(0, 120)}-swarm`;
+}
+
+/** The name visitors use: the record name inside the domain, or the domain itself. */
+export function siteHostName(site: SiteConfig): string {
+  return site.recordName ? `${site.recordName}.${site.domain}` : site.domain;
+}
+
+/** The site's port: the first service's first published port. */
+export function sitePort(services: readonly ServiceConfig[]): number {
+  return services[0].ports[0].published;
+}
+
+/** A URL for `host` on the site's port ("http://host:8080/", or "http://host/" on port 80). */
+export function siteUrl(host: string, port: number): string {
+  return port === 80 ? `http://${host}/` : `http://${host}:${port}/`;
+}

@@ -1,0 +1,73 @@
+// One region: its AWS provider, optional key pair and the swarm, with plain (non-sensitive) outputs
+// that the DNS stack reads.
+import type { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
+import type { RegionConfig, SiteConfig } from "../config/schema";
+import { DockerForAwsSwarm } from "../constructs/docker-for-aws-swarm";
+import type { RegionalSwarm } from "../constructs/regional-swarm";
+import type { StackBackend } from "./backend";
+import { cloudFormationStackName, regionalStackName, sitePort, siteUrl } from "./names";
+
+/** Output names of a regional stack (read by the DNS stack: keep them stable). */
+export const REGIONAL_OUTPUTS = {
+  lbDnsName: "lb_dns_name",
+  lbZoneId: "lb_zone_id",
+  managersConsoleUrl: "managers_console_url",
+  vpcId: "vpc_id",
+  siteUrl: "site_url",
+} as const;
+
+export interface RegionalStackProps {
+  readonly site: SiteConfig;
+  readonly region: RegionConfig;
+  /** PRIMARY or SECONDARY, for descriptions. */
+  readonly role: string;
+  readonly backend: StackBackend;
+}
+
+export class RegionalStack extends TerraformStack {
+  /** The cdktf stack name, e.g. "swarm-us-west-2". */
+  public readonly stackName: string;
+  public readonly region: string;
+  public readonly swarm: RegionalSwarm;
+
+  constructor(scope: Construct, props: RegionalStackProps) {
+    const stackName = regionalStackName(props.region.region);
+    super(scope, stackName);
+    this.stackName = stackName;
+    this.region = props.region.region;
+    props.backend.configure(this, stackName);
+    const r = props.region;
+    new AwsProvider(this, "aws", {
+      region: r.region,
+      defaultTags: [{ tags: { "ha-site:domain": props.site.domain, "ha-site:role": props.role.toLowerCase() } }],
+    });
+    const keyPair = r.publicKey ? new KeyPair(this, "KeyPair", { keyName: r.keyName, publicKey: r.publicKey }) : undefined;
+    this.swarm = new DockerForAwsSwarm(this, "Swarm", {
+      stackName: cloudFormationStackName(props.site, r),
+      keyName: r.keyName,
+      templateUrl: r.templateUrl,
+      managers: r.managers,
+      workers: r.workers,
+      managerInstanceType: r.managerInstanceType,
+      workerInstanceType: r.workerInstanceType,
+      managerDiskSize: r.managerDiskSize,
+      workerDiskSize: r.workerDiskSize,
+      managerDiskType: r.managerDiskType,
+      workerDiskType: r.workerDiskType,
+      enableSystemPrune: r.enableSystemPrune,
+      enableCloudWatchLogs: r.enableCloudWatchLogs,
+      extraParameters: r.templateParameters,
+      dependsOn: keyPair ? [keyPair] : undefined,
+    });
+    const output = (name: string, value: string, description: string) =>
+      new TerraformOutput(this, name, { value, description });
+    output(REGIONAL_OUTPUTS.lbDnsName, this.swarm.loadBalancerDnsName, "DNS name of the swarm's load balancer (failover alias target)");
+    output(REGIONAL_OUTPUTS.lbZoneId, this.swarm.loadBalancerZoneId, "Canonical hosted zone id of the load balancer");
+    output(REGIONAL_OUTPUTS.managersConsoleUrl, this.swarm.managersConsoleUrl, "EC2 console page listing the swarm managers");
+    output(REGIONAL_OUTPUTS.vpcId, this.swarm.vpcId, "VPC of the swarm");
+    output(REGIONAL_OUTPUTS.siteUrl, siteUrl(this.swarm.loadBalancerDnsName, sitePort(props.site.services)), `The site in ${r.region} only (${props.role}), bypassing DNS`);
+  }
+}

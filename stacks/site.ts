@@ -1,0 +1,20 @@
+// The whole site: one stack per region (PRIMARY first), then the DNS stack that depends on them.
+import type { Construct } from "constructs";
+import type { SiteConfig } from "../config/schema";
+import { localBackend } from "./backend";
+import { DnsStack } from "./dns-stack";
+import { RegionalStack } from "./regional-stack";
+
+export interface Site {
+  readonly regions: readonly RegionalStack[];
+  readonly dns: DnsStack;
+}
+
+export function buildSite(scope: Construct, site: SiteConfig): Site {
+  const backend = localBackend;
+  const regions = site.regions.map(
+    (region, i) => new RegionalStack(scope, { site, region, role: i === 0 ? "PRIMARY" : "SECONDARY", backend }),
+  );
+  const dns = new DnsStack(scope, { site, regions, backend });
+  return { regions, dns };
+}
