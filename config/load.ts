@@ -40,8 +40,10 @@ export function parseConfig(raw: unknown, source = "config"): SiteConfig {
     throw new ConfigError(`${source}: ${field}: ${issue.message}${more}`);
   }
   const field = pathText(issue.path) || "(top level)";
+  // A bad key in a record: the key's own rule says what is allowed.
+  const expected = issue.code === "invalid_key" ? issue.issues[0]?.message ?? issue.message : issue.message;
   const got = issue.input === undefined ? "missing" : `got ${valueText(issue.input)}`;
-  throw new ConfigError(`${source}: ${field}: ${got}; expected ${issue.message}${more}`);
+  throw new ConfigError(`${source}: ${field}: ${got}; expected ${expected}${more}`);
 }
 
 /** Loads the config named by HA_SITE_CONFIG (relative to the working directory), else the seed config. */

@@ -207,7 +207,7 @@ export const configSchema = strictObject({
       published.set(key, `services[${i}] "${s.name}"`);
     });
   });
-  if (config.services[0].ports.length === 0) {
+  if (config.services.length > 0 && config.services[0].ports.length === 0) {
     ctx.addIssue({
       code: "custom",
       path: ["services", 0, "ports"],

@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig, parseConfig } from "../../config/load";
+import { SEED_CONFIG } from "../../config/seed";
+import { DOCKER_FOR_AWS_TEMPLATE_URL } from "../../constructs/docker-for-aws-template";
+import { seedWith, type Json } from "../helpers";
+
+const root = join(__dirname, "..", "..");
+
+describe("built-in config", () => {
+  const config = loadConfig({});
+
+  it("reproduces the seed: nosqlsearch.com, Oregon PRIMARY then Ohio, their key pairs", () => {
+    expect(config.domain).toBe("nosqlsearch.com");
+    expect(config.recordName).toBe("");
+    expect(config.hostedZone).toEqual({ forceDestroy: false });
+    expect(config.regions.map((r) => [r.region, r.keyName])).toEqual([
+      ["us-west-2", "swarm"],
+      ["us-east-2", "docker"],
+    ]);
+  });
+
+  it("uses the Docker for AWS template defaults: 3 managers, 5 workers, t2.micro, 20 GiB standard disks", () => {
+    for (const r of config.regions) {
+      expect(r).toMatchObject({
+        managers: 3,
+        workers: 5,
+        managerInstanceType: "t2.micro",
+        workerInstanceType: "t2.micro",
+        managerDiskSize: 20,
+        workerDiskSize: 20,
+        managerDiskType: "standard",
+        workerDiskType: "standard",
+        enableSystemPrune: false,
+        enableCloudWatchLogs: true,
+        templateUrl: DOCKER_FOR_AWS_TEMPLATE_URL,
+      });
+    }
+  });
+
+  it("runs tutum/hello-world with 10 replicas published on 8080 -> 80", () => {
+    expect(config.services).toEqual([
+      { name: "hello-world", image: "tutum/hello-world", replicas: 10, ports: [{ published: 8080, target: 80, protocol: "tcp" }], env: {} },
+    ]);
+  });
+
+  it("is exactly what examples/seed.json says", () => {
+    const example = JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8"));
+    expect(example).toEqual(SEED_CONFIG);
+    expect(loadConfig({ HA_SITE_CONFIG: join(root, "examples", "seed.json") })).toEqual(config);
+  });
+});
+
+describe("config file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ha-site-config-"));
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it("is read from HA_SITE_CONFIG", () => {
+    const path = write("ok.json", JSON.stringify(seedWith({ domain: "example.net" })));
+    expect(loadConfig({ HA_SITE_CONFIG: path }).domain).toBe("example.net");
+  });
+
+  it("reports a missing file", () => {
+    expect(() => loadConfig({ HA_SITE_CONFIG: join(dir, "nope.json") })).toThrow(/HA_SITE_CONFIG=.*nope\.json: cannot read the file \(ENOENT\)/);
+  });
+
+  it("reports invalid JSON", () => {
+    const path = write("broken.json", "{ domain: ");
+    expect(() => loadConfig({ HA_SITE_CONFIG: path })).toThrow(/broken\.json: not valid JSON/);
+  });
+
+  it("accepts every example", () => {
+    for (const example of ["seed.json", "production.json"]) {
+      expect(() => loadConfig({ HA_SITE_CONFIG: join(root, "examples", example) })).not.toThrow();
+    }
+  });
+});
+
+describe("bad configs", () => {
+  const region = (extra: Json = {}) => ({ region: "us-west-2", keyName: "swarm", ...extra });
+  const second = { region: "us-east-2", keyName: "docker" };
+  const service = (extra: Json = {}) => ({ name: "web", image: "nginx", replicas: 1, ports: [{ published: 8080, target: 80 }], ...extra });
+
+  const cases: [string, Json, string][] = [
+    ["unknown top-level key, with a hint", { domian: "x.com" }, 'domian: unknown field; did you mean "domain"?'],
+    ["unknown region key", { regions: [region({ manager: 3 }), second] }, 'regions[0].manager: unknown field; did you mean "managers"?'],
+    ["domain not a DNS name", { domain: "Not A Domain" }, 'domain: got "Not A Domain"; expected a lower-case DNS name'],
+    ["domain missing", { domain: undefined }, "domain: missing; expected a lower-case DNS name"],
+    ["one region", { regions: [region()] }, "regions: got 1 item; expected at least 2 regions"],
+    ["three regions", { regions: [region(), second, { region: "eu-west-1", keyName: "k" }] }, "regions: got 3 items; expected exactly 2 regions: failover routing has one PRIMARY and one SECONDARY"],
+    ["duplicate region", { regions: [region(), region()] }, 'regions[1].region: got "us-west-2"; expected a region not already listed (regions[0] has it)'],
+    ["bad region name", { regions: [region({ region: "oregon" }), second] }, 'regions[0].region: got "oregon"; expected an AWS region name like "us-west-2"'],
+    ["managers not 1/3/5", { regions: [region({ managers: 2 }), second] }, "regions[0].managers: got 2; expected one of 1, 3, 5"],
+    ["workers too many", { regions: [region({ workers: 1001 }), second] }, "regions[0].workers: got 1001; expected an integer from 0 to 1000"],
+    ["workers not an integer", { regions: [region({ workers: 1.5 }), second] }, "regions[0].workers: got 1.5; expected an integer from 0 to 1000"],
+    ["disk too small", { regions: [region({ managerDiskSize: 10 }), second] }, "regions[0].managerDiskSize: got 10; expected an integer from 20 to 1024"],
+    ["disk type", { regions: [region({ workerDiskType: "gp3" }), second] }, 'regions[0].workerDiskType: got "gp3"; expected one of "standard", "gp2"'],
+    ["key name missing", { regions: [{ region: "us-west-2" }, second] }, "regions[0].keyName: missing; expected the name of an existing EC2 key pair"],
+    ["template not in S3", { regions: [region({ templateUrl: "https://example.com/Docker.tmpl" }), second] }, 'regions[0].templateUrl: got "https://example.com/Docker.tmpl"; expected an https:// URL of a template in S3'],
+    ["template parameter set twice", { regions: [region({ templateParameters: { KeyName: "x" } }), second] }, 'regions[0].templateParameters.KeyName: got "KeyName"; expected a parameter ha-site does not set itself'],
+    ["public key", { regions: [region({ publicKey: "not a key" }), second] }, 'regions[0].publicKey: got "not a key"; expected an OpenSSH public key line'],
+    ["no services", { services: [] }, "services: got 0 items; expected at least one service"],
+    ["service name with shell", { services: [service({ name: "web;rm -rf /" })] }, 'services[0].name: got "web;rm -rf /"; expected a docker service name'],
+    ["service name too long", { services: [service({ name: "a".repeat(64) })] }, "services[0].name: got"],
+    ["image with $(...)", { services: [service({ image: "nginx$(reboot)" })] }, 'services[0].image: got "nginx$(reboot)"; expected a docker image reference'],
+    ["image with newline", { services: [service({ image: "nginx\nreboot" })] }, 'services[0].image: got "nginx\\nreboot"; expected a docker image reference'],
+    ["negative replicas", { services: [service({ replicas: -1 })] }, "services[0].replicas: got -1; expected an integer from 0 to 10000"],
+    ["port out of range", { services: [service({ ports: [{ published: 70000, target: 80 }] })] }, "services[0].ports[0].published: got 70000; expected an integer from 1 to 65535"],
+    ["port published twice", { services: [service(), service({ name: "api" })] }, 'services[1].ports[0].published: got 8080; expected a published port not already used (services[0] "web" publishes it)'],
+    ["duplicate service", { services: [service(), service({ ports: [{ published: 81, target: 80 }] })] }, 'services[1].name: got "web"; expected a service name not already used'],
+    ["first service without port", { services: [service({ ports: [] })] }, "services[0].ports: got 0 items; expected at least one published port on the first service"],
+    ["env name", { services: [service({ env: { "BAD-NAME": "x" } })] }, 'services[0].env["BAD-NAME"]: got "BAD-NAME"; expected an environment variable name'],
+    ["env value with newline", { services: [service({ env: { A: "x\ny" } })] }, 'services[0].env.A: got "x\\ny"; expected a single-line value'],
+    ["zone both ways", { hostedZone: { create: true, zoneId: "Z123" } }, 'hostedZone: got {"create":true,"zoneId":"Z123","forceDestroy":false}; expected either { "create": true } or { "zoneId": "Z..." }, not both'],
+    ["zone neither way", { hostedZone: { create: false } }, 'hostedZone.create: got false; expected true, or set "zoneId" to use an existing zone'],
+    ["bad zone id", { hostedZone: { zoneId: "zone-1" } }, 'hostedZone.zoneId: got "zone-1"; expected a Route 53 hosted zone id'],
+    ["force destroy of an existing zone", { hostedZone: { zoneId: "Z123", forceDestroy: true } }, "hostedZone.forceDestroy: got true; expected false: an existing zone is not destroyed by ha-site"],
+    ["record name", { recordName: "WWW" }, 'recordName: got "WWW"; expected a lower-case name inside the zone'],
+  ];
+
+  it.each(cases)("%s", (_name, overrides, message) => {
+    const input = seedWith(overrides);
+    let error: unknown;
+    try {
+      parseConfig(input, "site.json");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as Error).message;
+    expect(text).toContain(`site.json: ${message}`);
+    expect(text).not.toContain("\n");
+  });
+});
