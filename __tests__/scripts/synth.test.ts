@@ -1,0 +1,89 @@
+// End to end: the real `npm run synth` command (node scripts/synth.mjs), run in temp directories.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+
+const root = join(__dirname, "..", "..");
+const synthScript = join(root, "scripts", "synth.mjs");
+
+function synth(cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [synthScript], {
+    cwd,
+    env: { ...process.env, CDKTF_OUTDIR: "", ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
+function files(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (path: string) => {
+    for (const name of readdirSync(path).sort()) {
+      const full = join(path, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.set(relative(dir, full), readFileSync(full, "utf8"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+// Build the cached bundle once, so that the parallel cases below do not all bundle at the same time.
+beforeAll(() => {
+  execFileSync(process.execPath, [synthScript], { cwd: mkdtempSync(join(tmpdir(), "ha-site-warm-")), env: { ...process.env, CDKTF_OUTDIR: "" } });
+}, 60_000);
+
+describe("npm run synth", () => {
+  it.each([
+    ["an unknown field", { ...JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8")), replica: 3 }, /^ha-site: bad\.json: replica: unknown field \(allowed: domain, recordName, /],
+    ["a bad value", { ...JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8")), domain: "nosql search" }, /^ha-site: bad\.json: domain: got "nosql search"; expected a lower-case DNS name/],
+  ])("rejects %s with one line, exit code 1 and nothing written", (_name, config, message) => {
+    const cwd = mkdtempSync(join(tmpdir(), "ha-site-bad-"));
+    writeFileSync(join(cwd, "bad.json"), JSON.stringify(config));
+    const result = synth(cwd, { HA_SITE_CONFIG: "bad.json" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stdout).toBe("");
+    expect(readdirSync(cwd)).toEqual(["bad.json"]);
+  });
+
+  it("keeps the previous cdktf.out untouched when the config is bad", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "ha-site-keep-"));
+    expect(synth(cwd).status).toBe(0);
+    const before = files(join(cwd, "cdktf.out"));
+    writeFileSync(join(cwd, "bad.json"), "{}");
+    const result = synth(cwd, { HA_SITE_CONFIG: "bad.json" });
+    expect(result.status).toBe(1);
+    expect(files(join(cwd, "cdktf.out"))).toEqual(before);
+    expect(readdirSync(cwd).sort()).toEqual(["bad.json", "cdktf.out"]);
+  });
+
+  it("writes the same bytes in any directory, with no absolute path", () => {
+    const [a, b] = [mkdtempSync(join(tmpdir(), "ha-site-a-")), mkdtempSync(join(tmpdir(), "ha-site-b-"))];
+    for (const cwd of [a, b]) {
+      const result = synth(cwd);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain("ha-site: synthesized 3 stacks into cdktf.out/");
+    }
+    const first = files(join(a, "cdktf.out"));
+    expect([...first.keys()].sort()).toEqual(
+      ["manifest.json", ...["dns", "swarm-us-east-2", "swarm-us-west-2"].map((s) => `stacks/${s}/cdk.tf.json`)].sort(),
+    );
+    expect(files(join(b, "cdktf.out"))).toEqual(first);
+    for (const [name, text] of first) {
+      for (const absolute of [a, b, root, tmpdir(), "/home/", "/root/"]) {
+        expect({ name, found: text.includes(absolute) }).toEqual({ name, found: false });
+      }
+    }
+  });
+
+  it.each(readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json")))("synthesizes examples/%s", (example) => {
+    const cwd = mkdtempSync(join(tmpdir(), "ha-site-example-"));
+    const result = synth(cwd, { HA_SITE_CONFIG: join(root, "examples", example) });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(existsSync(join(cwd, "cdktf.out", "stacks", "dns", "cdk.tf.json"))).toBe(true);
+  });
+});

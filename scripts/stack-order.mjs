@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// Prints the stacks of a synthesized cdktf app in dependency order, for CI matrices.
+//
+//   node scripts/stack-order.mjs [MANIFEST] [--all | --layers | --github-output] [--expect-layers N]
+//
+// MANIFEST defaults to cdktf.out/manifest.json (also --manifest PATH).
+//   --all            (default) JSON list of every stack, dependencies before dependants:
+//                    ["swarm-us-east-2","swarm-us-west-2","dns"]
+//   --layers         JSON list of layers; every stack of a layer depends only on earlier layers:
+//                    [["swarm-us-east-2","swarm-us-west-2"],["dns"]]
+//   --github-output  appends name=value lines to the file named by $GITHUB_OUTPUT (stdout when unset):
+//                    all=[...]  layers=[[...],...]  layer_count=N  layer_0=[...]  layer_1=[...] ...
+//   --expect-layers N  fail unless there are exactly N layers (a workflow with one job per layer
+//                    uses this to notice a stack graph it was not written for).
+// Within a layer, stacks keep the order of the manifest. Errors (missing or malformed manifest,
+// unknown dependency, cycle) print one line to stderr and exit 1. Plain Node, no dependencies.
+import { appendFileSync, readFileSync } from "node:fs";
+
+const DEFAULT_MANIFEST = "cdktf.out/manifest.json";
+const USAGE =
+  "usage: node scripts/stack-order.mjs [MANIFEST] [--all | --layers | --github-output] [--expect-layers N]";
+
+class StackOrderError extends Error {}
+
+function fail(message) {
+  throw new StackOrderError(message);
+}
+
+function parseArgs(argv) {
+  const options = { manifest: undefined, mode: "all", expectLayers: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") {
+      options.mode = "help";
+    } else if (arg === "--all" || arg === "--layers" || arg === "--github-output") {
+      options.mode = arg.slice(2);
+    } else if (arg === "--manifest" || arg === "--expect-layers") {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith("--")) fail(`${arg} needs a value; ${USAGE}`);
+      if (arg === "--manifest") options.manifest = value;
+      else options.expectLayers = parseCount(value);
+    } else if (arg.startsWith("--manifest=")) {
+      options.manifest = arg.slice("--manifest=".length);
+    } else if (arg.startsWith("--expect-layers=")) {
+      options.expectLayers = parseCount(arg.slice("--expect-layers=".length));
+    } else if (arg.startsWith("-")) {
+      fail(`unknown option ${arg}; ${USAGE}`);
+    } else if (options.manifest === undefined) {
+      options.manifest = arg;
+    } else {
+      fail(`unexpected argument ${arg}; ${USAGE}`);
+    }
+  }
+  options.manifest ??= DEFAULT_MANIFEST;
+  return options;
+}
+
+function parseCount(text) {
+  if (!/^[1-9]\d*$/.test(text)) fail(`--expect-layers: got ${JSON.stringify(text)}; expected a positive integer`);
+  return Number(text);
+}
+
+/** Reads the manifest; returns [{ name, dependencies }] in manifest order. */
+function readManifest(path) {
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const reason = e && e.code === "ENOENT" ? "file not found (run `npm run synth` first)" : (e && e.code) || String(e);
+    fail(`cannot read manifest ${path}: ${reason}`);
+  }
+  let manifest;
+  try {
+    manifest = JSON.parse(text);
+  } catch (e) {
+    fail(`manifest ${path} is not valid JSON (${e.message.split("\n")[0]})`);
+  }
+  const stacks = manifest && typeof manifest === "object" ? manifest.stacks : undefined;
+  if (!stacks || typeof stacks !== "object") fail(`manifest ${path} has no "stacks" object`);
+  const entries = Array.isArray(stacks) ? stacks.map((s) => [undefined, s]) : Object.entries(stacks);
+  const result = entries.map(([key, stack]) => {
+    if (!stack || typeof stack !== "object") fail(`manifest ${path}: stack ${key ?? "?"} is not an object`);
+    const name = typeof stack.name === "string" && stack.name ? stack.name : key;
+    if (!name) fail(`manifest ${path}: a stack has no name`);
+    const deps = stack.dependencies ?? [];
+    if (!Array.isArray(deps) || deps.some((d) => typeof d !== "string")) {
+      fail(`manifest ${path}: stack ${name}: "dependencies" must be a list of stack names`);
+    }
+    return { name, dependencies: [...new Set(deps)] };
+  });
+  if (result.length === 0) fail(`manifest ${path} lists no stacks`);
+  const seen = new Set();
+  for (const { name } of result) {
+    if (seen.has(name)) fail(`manifest ${path}: stack ${name} is listed twice`);
+    seen.add(name);
+  }
+  return result;
+}
+
+/** Groups stacks into dependency layers (Kahn's algorithm); throws on unknown deps and cycles. */
+function layersOf(stacks) {
+  const names = new Set(stacks.map((s) => s.name));
+  for (const stack of stacks) {
+    for (const dep of stack.dependencies) {
+      if (!names.has(dep)) fail(`stack ${stack.name} depends on ${dep}, which is not in the manifest`);
+    }
+  }
+  const layers = [];
+  const placed = new Set();
+  let pending = stacks;
+  while (pending.length > 0) {
+    const layer = pending.filter((s) => s.dependencies.every((d) => placed.has(d)));
+    if (layer.length === 0) fail(`dependency cycle: ${describeCycle(pending)}`);
+    for (const s of layer) placed.add(s.name);
+    layers.push(layer.map((s) => s.name));
+    pending = pending.filter((s) => !placed.has(s.name));
+  }
+  return layers;
+}
+
+/** Finds one cycle among stacks that could not be placed: "a -> b -> a". */
+function describeCycle(pending) {
+  const byName = new Map(pending.map((s) => [s.name, s]));
+  for (const start of pending) {
+    const path = [];
+    const onPath = new Map();
+    let current = start;
+    while (current && !onPath.has(current.name)) {
+      onPath.set(current.name, path.length);
+      path.push(current.name);
+      // Every pending stack has at least one pending dependency, so this walk must loop.
+      current = byName.get(current.dependencies.find((d) => byName.has(d)));
+    }
+    if (current) return [...path.slice(onPath.get(current.name)), current.name].join(" -> ");
+  }
+  return pending.map((s) => s.name).join(", ");
+}
+
+function githubOutputLines(layers) {
+  const lines = [
+    `all=${JSON.stringify(layers.flat())}`,
+    `layers=${JSON.stringify(layers)}`,
+    `layer_count=${layers.length}`,
+  ];
+  layers.forEach((layer, i) => lines.push(`layer_${i}=${JSON.stringify(layer)}`));
+  return lines;
+}
+
+function main(argv) {
+  const options = parseArgs(argv);
+  if (options.mode === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const layers = layersOf(readManifest(options.manifest));
+  if (options.expectLayers !== undefined && layers.length !== options.expectLayers) {
+    fail(
+      `expected ${options.expectLayers} dependency layer(s) but ${options.manifest} has ${layers.length}: ` +
+        `${JSON.stringify(layers)}; the workflow has one job per layer and must be updated`,
+    );
+  }
+  if (options.mode === "layers") {
+    process.stdout.write(`${JSON.stringify(layers)}\n`);
+  } else if (options.mode === "github-output") {
+    const text = `${githubOutputLines(layers).join("\n")}\n`;
+    const target = process.env.GITHUB_OUTPUT;
+    if (target) {
+      appendFileSync(target, text);
+      process.stdout.write(`stack-order: wrote to $GITHUB_OUTPUT:\n${text}`);
+    } else {
+      process.stdout.write(text);
+    }
+  } else {
+    process.stdout.write(`${JSON.stringify(layers.flat())}\n`);
+  }
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof StackOrderError)) throw e;
+  process.stderr.write(`stack-order: ${e.message}\n`);
+  process.exit(1);
+}
