@@ -1,3 +1,5 @@
 import { Testing } from "cdktf";
+// Typings of cdktf's jest matchers (toHaveResourceWithProperties, ...).
+import "cdktf/lib/testing/adapters/jest";
 
 Testing.setupJest();

@@ -120,6 +120,14 @@ describe("bad configs", () => {
     ["zone neither way", { hostedZone: { create: false } }, 'hostedZone.create: got false; expected true, or set "zoneId" to use an existing zone'],
     ["bad zone id", { hostedZone: { zoneId: "zone-1" } }, 'hostedZone.zoneId: got "zone-1"; expected a Route 53 hosted zone id'],
     ["force destroy of an existing zone", { hostedZone: { zoneId: "Z123", forceDestroy: true } }, "hostedZone.forceDestroy: got true; expected false: an existing zone is not destroyed by ha-site"],
+    ["health check interval", { healthCheck: { requestInterval: 15 } }, "healthCheck.requestInterval: got 15; expected one of 10, 30"],
+    ["health check threshold", { healthCheck: { failureThreshold: 11 } }, "healthCheck.failureThreshold: got 11; expected an integer from 1 to 10"],
+    ["health check type", { healthCheck: { type: "TCP" } }, 'healthCheck.type: got "TCP"; expected one of "HTTP", "HTTPS"'],
+    ["health check regions, too few", { healthCheck: { regions: ["us-east-1", "us-west-1"] } }, "healthCheck.regions: got 2 items; expected at least 3 of us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1"],
+    ["health check region unknown", { healthCheck: { regions: ["us-east-1", "us-west-1", "mars-1"] } }, 'healthCheck.regions[2]: got "mars-1"; expected one of "us-east-1"'],
+    ["health check path", { healthCheck: { resourcePath: "healthz" } }, 'healthCheck.resourcePath: got "healthz"; expected a path starting with "/"'],
+    ["alarm e-mail", { alarm: { email: "nobody" } }, 'alarm.email: got "nobody"; expected an e-mail address'],
+    ["alarm topic", { alarm: { topicArn: "pager" } }, 'alarm.topicArn: got "pager"; expected an SNS topic ARN'],
     ["record name", { recordName: "WWW" }, 'recordName: got "WWW"; expected a lower-case name inside the zone'],
   ];
 

@@ -1,0 +1,21 @@
+import { modeledFailoverTime } from "../../config/failover-time";
+import { loadConfig } from "../../config/load";
+
+describe("modeledFailoverTime", () => {
+  const defaults = loadConfig({}).healthCheck;
+
+  it("is interval x threshold + 60 s propagation + 60 s alias TTL: 210 s by default", () => {
+    expect(modeledFailoverTime(defaults)).toMatchObject({ detectionSeconds: 90, propagationSeconds: 60, cacheSeconds: 60, totalSeconds: 210 });
+  });
+
+  it("follows the health check settings", () => {
+    expect(modeledFailoverTime({ ...defaults, requestInterval: 10, failureThreshold: 1 }).totalSeconds).toBe(130);
+  });
+
+  it("falls back to the ELB's own check (10 s x 4) without health checks, and says what it misses", () => {
+    const time = modeledFailoverTime({ ...defaults, enabled: false });
+    expect(time.detectionSeconds).toBe(40);
+    expect(time.totalSeconds).toBe(160);
+    expect(time.covers).toContain("an app failure never fails over");
+  });
+});
