@@ -42,7 +42,13 @@ export function parseConfig(raw: unknown, source = "config"): SiteConfig {
   const field = pathText(issue.path) || "(top level)";
   // A bad key in a record: the key's own rule says what is allowed.
   const expected = issue.code === "invalid_key" ? issue.issues[0]?.message ?? issue.message : issue.message;
-  const got = issue.input === undefined ? "missing" : `got ${valueText(issue.input)}`;
+  // A union's discriminator issue carries the whole object as input: show the field's own value.
+  const last = issue.path[issue.path.length - 1];
+  const input =
+    issue.input !== null && typeof issue.input === "object" && typeof last === "string" && last in issue.input
+      ? (issue.input as Record<string, unknown>)[last]
+      : issue.input;
+  const got = input === undefined ? "missing" : `got ${valueText(input)}`;
   throw new ConfigError(`${source}: ${field}: ${got}; expected ${expected}${more}`);
 }
 

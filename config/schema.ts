@@ -143,6 +143,28 @@ export const alarmSchema = strictObject({
   topicArn: pattern(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/, "an SNS topic ARN").optional(),
 });
 
+const localBackendSchema = strictObject({ type: z.literal("local") });
+const s3BackendSchema = strictObject({
+  type: z.literal("s3"),
+  bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-')"),
+  region: pattern(/^[a-z]{2}-[a-z]+-[0-9]$/, 'an AWS region name like "us-east-1"'),
+  /** Each stack's state is at `<keyPrefix><stack>.tfstate`; default "ha-site/<domain>/". */
+  keyPrefix: pattern(/^[A-Za-z0-9!_.*'()/-]{0,900}$/, "an S3 key prefix (letters, digits and !_.*'()/-)").optional(),
+  /** S3 native state locking (Terraform >= 1.10). */
+  useLockfile: bool().default(true),
+});
+const cloudBackendSchema = strictObject({
+  type: z.literal("cloud"),
+  organization: pattern(/^[A-Za-z0-9_-]{1,90}$/, "a Terraform Cloud organization name (letters, digits, '-' and '_')"),
+  /** Each stack gets the workspace `<workspacePrefix><stack>`. */
+  workspacePrefix: pattern(/^[A-Za-z0-9_-]{0,60}$/, "a workspace name prefix (letters, digits, '-' and '_', at most 60)"),
+  hostname: pattern(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a host name like "app.terraform.io"').default("app.terraform.io"),
+  project: pattern(/^[A-Za-z0-9 _-]{1,40}$/, "a Terraform Cloud project name").optional(),
+});
+export const backendSchema = z.discriminatedUnion("type", [localBackendSchema, s3BackendSchema, cloudBackendSchema], {
+  error: 'an object with "type": "local", "s3" or "cloud"',
+});
+
 export const configSchema = strictObject({
   domain: domainName,
   recordName: recordName.default(""),
@@ -164,6 +186,7 @@ export const configSchema = strictObject({
     failureThreshold: 3,
   }),
   alarm: alarmSchema.default({}),
+  backend: backendSchema.default({ type: "local" }),
 }).superRefine((config, ctx) => {
   const seen = new Map<string, number>();
   config.regions.forEach((r, i) => {
@@ -230,3 +253,4 @@ export type SiteConfig = z.output<typeof configSchema>;
 export type RegionConfig = SiteConfig["regions"][number];
 export type ServiceConfig = SiteConfig["services"][number];
 export type HealthCheckConfig = SiteConfig["healthCheck"];
+export type BackendConfig = SiteConfig["backend"];

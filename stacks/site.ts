@@ -1,7 +1,7 @@
 // The whole site: one stack per region (PRIMARY first), then the DNS stack that depends on them.
 import type { Construct } from "constructs";
 import type { SiteConfig } from "../config/schema";
-import { localBackend } from "./backend";
+import { backendFor } from "./backend";
 import { DnsStack } from "./dns-stack";
 import { RegionalStack } from "./regional-stack";
 
@@ -11,7 +11,7 @@ export interface Site {
 }
 
 export function buildSite(scope: Construct, site: SiteConfig): Site {
-  const backend = localBackend;
+  const backend = backendFor(site.backend, site.domain);
   const regions = site.regions.map(
     (region, i) => new RegionalStack(scope, { site, region, role: i === 0 ? "PRIMARY" : "SECONDARY", backend }),
   );

@@ -1,0 +1,77 @@
+import { addressAt, buildTestSite, seedWith, synthJson, type Json } from "../helpers";
+import { parseConfig } from "../../config/load";
+
+function stacksWith(backend: Json) {
+  const site = buildTestSite(seedWith({ backend }));
+  return { west: synthJson(site.regions[0]), east: synthJson(site.regions[1]), dns: synthJson(site.dns) };
+}
+
+/** The remote-state config the DNS stack reads `region`'s outputs with, and what the records use. */
+function reader(dns: Json, region: string) {
+  const id = addressAt(dns, "terraform_remote_state", `Region-${region}`, "data");
+  return { id, state: dns.data.terraform_remote_state[id] };
+}
+
+describe("backends", () => {
+  it("local (default): relative state files outside cdktf.out, read from the same files", () => {
+    const { west, dns } = stacksWith({ type: "local" });
+    expect(west.terraform.backend).toEqual({ local: { path: "../../../terraform.swarm-us-west-2.tfstate" } });
+    expect(reader(dns, "us-west-2").state).toEqual({ backend: "local", config: { path: "../../../terraform.swarm-us-west-2.tfstate" } });
+  });
+
+  it("s3: one encrypted, locked key per stack, read from the same key", () => {
+    const { west, east, dns } = stacksWith({ type: "s3", bucket: "acme-state", region: "eu-west-1" });
+    expect(west.terraform.backend).toEqual({
+      s3: { bucket: "acme-state", region: "eu-west-1", key: "ha-site/nosqlsearch.com/swarm-us-west-2.tfstate", encrypt: true, use_lockfile: true },
+    });
+    expect(east.terraform.backend.s3.key).toBe("ha-site/nosqlsearch.com/swarm-us-east-2.tfstate");
+    expect(dns.terraform.backend.s3.key).toBe("ha-site/nosqlsearch.com/dns.tfstate");
+    for (const region of ["us-west-2", "us-east-2"]) {
+      expect(reader(dns, region).state).toEqual({
+        backend: "s3",
+        config: { bucket: "acme-state", region: "eu-west-1", key: `ha-site/nosqlsearch.com/swarm-${region}.tfstate` },
+      });
+    }
+  });
+
+  it("s3: custom prefix, locking off", () => {
+    const { west } = stacksWith({ type: "s3", bucket: "acme-state", region: "eu-west-1", keyPrefix: "sites/shop/", useLockfile: false });
+    expect(west.terraform.backend.s3.key).toBe("sites/shop/swarm-us-west-2.tfstate");
+    expect(west.terraform.backend.s3.use_lockfile).toBeUndefined();
+  });
+
+  it("cloud: one workspace per stack, the DNS stack reads the regional workspaces, no token anywhere", () => {
+    const { west, east, dns } = stacksWith({ type: "cloud", organization: "acme", workspacePrefix: "shop-", project: "Web" });
+    expect(west.terraform.cloud).toEqual({ hostname: "app.terraform.io", organization: "acme", workspaces: { name: "shop-swarm-us-west-2", project: "Web" } });
+    expect(east.terraform.cloud.workspaces.name).toBe("shop-swarm-us-east-2");
+    expect(dns.terraform.cloud.workspaces.name).toBe("shop-dns");
+    expect(west.terraform.backend).toBeUndefined();
+    for (const region of ["us-west-2", "us-east-2"]) {
+      expect(reader(dns, region).state).toEqual({
+        backend: "remote",
+        config: { hostname: "app.terraform.io", organization: "acme", workspaces: { name: `shop-swarm-${region}` } },
+      });
+    }
+    expect(JSON.stringify([west, east, dns])).not.toMatch(/token/i);
+  });
+
+  it("the records alias through whichever reader the backend gives", () => {
+    const { dns } = stacksWith({ type: "cloud", organization: "acme", workspacePrefix: "" });
+    const { id } = reader(dns, "us-west-2");
+    const primary = Object.values<Json>(dns.resource.aws_route53_record).find((r) => r.failover_routing_policy.type === "PRIMARY");
+    expect(primary.alias.name).toBe(`\${data.terraform_remote_state.${id}.outputs.lb_dns_name}`);
+  });
+
+  it.each([
+    [{ type: "gcs" }, 'backend.type: got "gcs"; expected an object with "type": "local", "s3" or "cloud"'],
+    [{ type: "s3", region: "eu-west-1" }, "backend.bucket: missing; expected an S3 bucket name"],
+    [{ type: "s3", bucket: "Bad_Bucket", region: "eu-west-1" }, 'backend.bucket: got "Bad_Bucket"; expected an S3 bucket name'],
+    [{ type: "s3", bucket: "b-1", region: "eu-west-1", dynamodbTable: "locks" }, "backend.dynamodbTable: unknown field"],
+    [{ type: "cloud", workspacePrefix: "x-" }, "backend.organization: missing; expected a Terraform Cloud organization name"],
+    [{ type: "cloud", organization: "acme", workspacePrefix: "bad prefix" }, 'backend.workspacePrefix: got "bad prefix"; expected a workspace name prefix'],
+    [{ type: "cloud", organization: "acme", workspacePrefix: "", token: "secret" }, "backend.token: unknown field"],
+    [{ type: "local", path: "/abs/state" }, "backend.path: unknown field"],
+  ])("rejects %j", (backend, message) => {
+    expect(() => parseConfig(seedWith({ backend: backend as Json }), "site.json")).toThrow(`site.json: ${message}`);
+  });
+});
