@@ -1,4 +1,5 @@
 // `npm run synth`: synthesizes the stacks into cdktf.out/ (or $CDKTF_OUTDIR), all or nothing.
+// `npm run synth:hcl` (`--hcl`): the same stacks as HCL (cdk.tf) instead of JSON (cdk.tf.json).
 //
 // Speed: the app is bundled once with esbuild into .cache/ (rebuilt only when a source file or the
 // lockfile changes) and then run by plain node in this process: about 3x `node -e 0`, against 8-10x
@@ -59,6 +60,15 @@ process.on("exit", () => {
   if (!done) rmSync(staging, { recursive: true, force: true });
 });
 
+const args = process.argv.slice(2);
+for (const arg of args) {
+  if (arg !== "--hcl") {
+    process.stderr.write(`ha-site: synth: unknown option ${JSON.stringify(arg)}; expected --hcl or nothing\n`);
+    process.exit(2);
+  }
+}
+if (args.includes("--hcl")) process.env.SYNTH_HCL_OUTPUT = "true";
+
 await ensureBundle();
 process.env.CDKTF_OUTDIR = staging;
 createRequire(import.meta.url)(bundle);
@@ -69,4 +79,5 @@ renameSync(staging, outdir);
 rmSync(old, { recursive: true, force: true });
 done = true;
 const stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks);
-process.stdout.write(`ha-site: synthesized ${stacks.length} stacks into ${basename(outdir)}/: ${stacks.join(", ")}\n`);
+const format = process.env.SYNTH_HCL_OUTPUT === "true" ? "HCL" : "JSON";
+process.stdout.write(`ha-site: synthesized ${stacks.length} stacks (${format}) into ${basename(outdir)}/: ${stacks.join(", ")}\n`);

@@ -65,7 +65,7 @@ describe("npm run synth", () => {
     for (const cwd of [a, b]) {
       const result = synth(cwd);
       expect(result.status).toBe(0);
-      expect(result.stdout).toContain("ha-site: synthesized 3 stacks into cdktf.out/");
+      expect(result.stdout).toContain("ha-site: synthesized 3 stacks (JSON) into cdktf.out/");
     }
     const first = files(join(a, "cdktf.out"));
     expect([...first.keys()].sort()).toEqual(
