@@ -165,6 +165,19 @@ export const backendSchema = z.discriminatedUnion("type", [localBackendSchema, s
   error: 'an object with "type": "local", "s3" or "cloud"',
 });
 
+export const provisioningSchema = strictObject({
+  /** Start the services over SSH from Terraform (null_resource + remote-exec). */
+  enabled: bool().default(true),
+  /** Authenticate with the local ssh-agent instead of the sensitive private-key variables. */
+  sshAgent: bool().default(false),
+  /** How long Terraform tries to reach a manager over SSH (Terraform duration). */
+  connectTimeout: pattern(/^[1-9][0-9]{0,3}[sm]$/, 'a duration like "30s" or "5m"').default("5m"),
+  /** Seconds the script waits for the swarm to answer before failing. */
+  swarmWaitSeconds: int(0, 3600).default(300),
+  /** Seconds any single docker command may run before it is killed. */
+  commandTimeoutSeconds: int(10, 7200).default(600),
+});
+
 export const configSchema = strictObject({
   domain: domainName,
   recordName: recordName.default(""),
@@ -187,6 +200,7 @@ export const configSchema = strictObject({
   }),
   alarm: alarmSchema.default({}),
   backend: backendSchema.default({ type: "local" }),
+  provisioning: provisioningSchema.default({ enabled: true, sshAgent: false, connectTimeout: "5m", swarmWaitSeconds: 300, commandTimeoutSeconds: 600 }),
 }).superRefine((config, ctx) => {
   const seen = new Map<string, number>();
   config.regions.forEach((r, i) => {
@@ -254,3 +268,4 @@ export type RegionConfig = SiteConfig["regions"][number];
 export type ServiceConfig = SiteConfig["services"][number];
 export type HealthCheckConfig = SiteConfig["healthCheck"];
 export type BackendConfig = SiteConfig["backend"];
+export type ProvisioningConfig = SiteConfig["provisioning"];

@@ -12,13 +12,17 @@
 //                    all=[...]  layers=[[...],...]  layer_count=N  layer_0=[...]  layer_1=[...] ...
 //   --expect-layers N  fail unless there are exactly N layers (a workflow with one job per layer
 //                    uses this to notice a stack graph it was not written for).
+//   --require-cloud-backend  fail unless every stack's synthesized cdk.tf.json keeps its state in
+//                    Terraform Cloud (`terraform.cloud` or backend "remote"): CI has no AWS credentials
+//                    and keeps no files, so a local or s3 backend must never be deployed from there.
 // Within a layer, stacks keep the order of the manifest. Errors (missing or malformed manifest,
 // unknown dependency, cycle) print one line to stderr and exit 1. Plain Node, no dependencies.
 import { appendFileSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const DEFAULT_MANIFEST = "cdktf.out/manifest.json";
 const USAGE =
-  "usage: node scripts/stack-order.mjs [MANIFEST] [--all | --layers | --github-output] [--expect-layers N]";
+  "usage: node scripts/stack-order.mjs [MANIFEST] [--all | --layers | --github-output] [--expect-layers N] [--require-cloud-backend]";
 
 class StackOrderError extends Error {}
 
@@ -27,13 +31,15 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const options = { manifest: undefined, mode: "all", expectLayers: undefined };
+  const options = { manifest: undefined, mode: "all", expectLayers: undefined, requireCloud: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") {
       options.mode = "help";
     } else if (arg === "--all" || arg === "--layers" || arg === "--github-output") {
       options.mode = arg.slice(2);
+    } else if (arg === "--require-cloud-backend") {
+      options.requireCloud = true;
     } else if (arg === "--manifest" || arg === "--expect-layers") {
       const value = argv[++i];
       if (value === undefined || value.startsWith("--")) fail(`${arg} needs a value; ${USAGE}`);
@@ -86,7 +92,8 @@ function readManifest(path) {
     if (!Array.isArray(deps) || deps.some((d) => typeof d !== "string")) {
       fail(`manifest ${path}: stack ${name}: "dependencies" must be a list of stack names`);
     }
-    return { name, dependencies: [...new Set(deps)] };
+    const file = typeof stack.synthesizedStackPath === "string" ? stack.synthesizedStackPath : undefined;
+    return { name, dependencies: [...new Set(deps)], file };
   });
   if (result.length === 0) fail(`manifest ${path} lists no stacks`);
   const seen = new Set();
@@ -136,6 +143,27 @@ function describeCycle(pending) {
   return pending.map((s) => s.name).join(", ");
 }
 
+/** Throws unless every stack's Terraform JSON uses Terraform Cloud (cloud block or remote backend). */
+function checkCloudBackends(manifestPath, stacks) {
+  for (const stack of stacks) {
+    if (!stack.file) fail(`manifest ${manifestPath}: stack ${stack.name} has no "synthesizedStackPath"`);
+    const file = join(dirname(manifestPath), stack.file);
+    let terraform;
+    try {
+      terraform = JSON.parse(readFileSync(file, "utf8")).terraform ?? {};
+    } catch (e) {
+      fail(`cannot read the Terraform JSON of stack ${stack.name} (${file}): ${(e && e.code) || e.message}`);
+    }
+    const backends = Object.keys(terraform.backend ?? {});
+    if (terraform.cloud || backends.includes("remote")) continue;
+    const found = backends.length ? `backend "${backends.join('", "')}"` : "no backend (Terraform's local default)";
+    fail(
+      `stack ${stack.name} does not keep its state in Terraform Cloud (${found}); ` +
+        'CI plans and deploys need config field backend = { "type": "cloud", ... }',
+    );
+  }
+}
+
 function githubOutputLines(layers) {
   const lines = [
     `all=${JSON.stringify(layers.flat())}`,
@@ -152,7 +180,9 @@ function main(argv) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const layers = layersOf(readManifest(options.manifest));
+  const stacks = readManifest(options.manifest);
+  const layers = layersOf(stacks);
+  if (options.requireCloud) checkCloudBackends(options.manifest, stacks);
   if (options.expectLayers !== undefined && layers.length !== options.expectLayers) {
     fail(
       `expected ${options.expectLayers} dependency layer(s) but ${options.manifest} has ${layers.length}: ` +

@@ -1,9 +1,9 @@
 // Synthesis, plus the HCL variant (`npm run synth:hcl`, `cdktf synth --hcl`): cdktf 0.21's HCL renderer writes
 // constructs that Terraform warns about or rejects, and leaves a stale cdk.tf.json (or cdk.tf) beside the
 // new file. `synthesize` fixes both, so the HCL is what a reviewer or a move to plain Terraform can use.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { App } from "cdktf";
+import { TerraformStack, type App } from "cdktf";
 
 /** The variable cdktf reads (when each stack is constructed) to render HCL instead of JSON. */
 export const HCL_ENV = "SYNTH_HCL_OUTPUT";
@@ -68,9 +68,38 @@ function unquoteKeyword(line: string, blocks: readonly string[]): string {
   return match && keywords.includes(match[1]) ? `${match[1]} = ${match[2]}` : line;
 }
 
+/**
+ * Re-renders every provisioner's `inline` list from the stack's JSON. cdktf's HCL renderer leaves a string
+ * unescaped when it holds `${` (even the escaped `$${` of a shell script) and never escapes backslashes, so
+ * script lines come out broken; JSON string syntax is valid HCL string syntax, so JSON.stringify is exact.
+ */
+export function fixInlineScripts(hcl: string, config: { resource?: Record<string, Record<string, { provisioner?: Record<string, { inline?: string[] }>[] }>> }): string {
+  const lines = hcl.split("\n");
+  const out: string[] = [];
+  let provisioners: { inline?: string[] }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    const header = /^resource "([^"]+)" "([^"]+)" \{$/.exec(line);
+    if (header) {
+      provisioners = (config.resource?.[header[1]]?.[header[2]]?.provisioner ?? []).map((p) => Object.values(p)[0]);
+    }
+    if (line !== "inline = [") {
+      out.push(lines[i]);
+      continue;
+    }
+    const inline = provisioners.shift()?.inline;
+    if (inline === undefined) throw new Error(`HCL output: an inline list that the JSON does not have (line ${i + 1})`);
+    out.push(line, ...inline.map((command) => `${JSON.stringify(command)},`), "]");
+    while (i < lines.length && lines[i].trim() !== "]") i++;
+  }
+  return out.join("\n");
+}
+
 /** Fixes the HCL that cdktf 0.21 renders: keyword references unquoted, blocks as blocks, indentation. */
 export function tidyHcl(text: string): string {
   const out: string[] = [];
+  // Inside `postcondition = [ {...}, ]` (a list to cdktf): each element becomes a `postcondition {}` block.
+  let conditionList: string | undefined;
   let depth = 0;
   // The first word of each open bracket's line: "resource", "provisioner", "tags", ...
   const blocks: string[] = [];
@@ -83,6 +112,19 @@ export function tidyHcl(text: string): string {
       continue;
     }
     blank = 0;
+    const conditions = /^(precondition|postcondition) = \[$/.exec(line);
+    if (conditions) {
+      conditionList = conditions[1];
+      continue;
+    }
+    if (conditionList !== undefined) {
+      if (line === "]") {
+        conditionList = undefined;
+        continue;
+      }
+      if (line === "{") line = `${conditionList} {`;
+      else if (line === "},") line = "}";
+    }
     line = unquoteKeyword(line, blocks);
     // `connection = {` is an argument to cdktf, a block to Terraform.
     line = line.replace(/^(connection|precondition|postcondition) = \{$/, "$1 {");
@@ -105,18 +147,17 @@ export function tidyHcl(text: string): string {
   return `${out.join("\n")}\n`;
 }
 
-/** app.synth(), then: in HCL mode tidy every cdk.tf; in either mode remove the other format's stale file. */
+/** app.synth(), then: in HCL mode fix every cdk.tf; in either mode remove the other format's stale file. */
 export function synthesize(app: App, env: NodeJS.ProcessEnv = process.env): void {
   app.synth();
   const hcl = hclRequested(env);
-  const stacksDir = join(app.outdir, "stacks");
-  if (!existsSync(stacksDir)) return;
-  for (const stack of readdirSync(stacksDir)) {
-    const tf = join(stacksDir, stack, "cdk.tf");
-    const json = join(stacksDir, stack, "cdk.tf.json");
+  for (const stack of app.node.children.filter(TerraformStack.isStack)) {
+    const dir = join(app.outdir, "stacks", stack.node.id);
+    const tf = join(dir, "cdk.tf");
+    if (!existsSync(dir)) continue;
     if (hcl) {
-      rmSync(json, { force: true });
-      writeFileSync(tf, tidyHcl(readFileSync(tf, "utf8")));
+      rmSync(join(dir, "cdk.tf.json"), { force: true });
+      writeFileSync(tf, tidyHcl(fixInlineScripts(readFileSync(tf, "utf8"), stack.toTerraform())));
     } else {
       rmSync(tf, { force: true });
     }

@@ -27,3 +27,8 @@ export function sitePort(services: readonly ServiceConfig[]): number {
 export function siteUrl(host: string, port: number): string {
   return port === 80 ? `http://${host}/` : `http://${host}:${port}/`;
 }
+
+/** The sensitive Terraform variable holding a region's SSH private key, e.g. "ssh_private_key_us_west_2". */
+export function sshKeyVariableName(region: string): string {
+  return `ssh_private_key_${region.replace(/-/g, "_")}`;
+}

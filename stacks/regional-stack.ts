@@ -1,14 +1,16 @@
 // One region: its AWS provider, optional key pair and the swarm, with plain (non-sensitive) outputs
 // that the DNS stack reads.
 import type { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import type { RegionConfig, SiteConfig } from "../config/schema";
 import { DockerForAwsSwarm } from "../constructs/docker-for-aws-swarm";
 import type { RegionalSwarm } from "../constructs/regional-swarm";
+import { SwarmServices } from "../constructs/swarm-services";
 import type { StackBackend } from "./backend";
-import { cloudFormationStackName, regionalStackName, sitePort, siteUrl } from "./names";
+import { cloudFormationStackName, regionalStackName, sitePort, siteUrl, sshKeyVariableName } from "./names";
 
 /** Output names of a regional stack (read by the DNS stack: keep them stable). */
 export const REGIONAL_OUTPUTS = {
@@ -32,6 +34,8 @@ export class RegionalStack extends TerraformStack {
   public readonly stackName: string;
   public readonly region: string;
   public readonly swarm: RegionalSwarm;
+  /** The services started over SSH; undefined when `provisioning.enabled` is false. */
+  public readonly services?: SwarmServices;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const stackName = regionalStackName(props.region.region);
@@ -62,6 +66,25 @@ export class RegionalStack extends TerraformStack {
       extraParameters: r.templateParameters,
       dependsOn: keyPair ? [keyPair] : undefined,
     });
+    const provisioning = props.site.provisioning;
+    if (provisioning.enabled) {
+      new NullProvider(this, "null");
+      const privateKey = provisioning.sshAgent
+        ? undefined
+        : new TerraformVariable(this, sshKeyVariableName(r.region), {
+            type: "string",
+            sensitive: true,
+            nullable: false,
+            description: `SSH private key (PEM/OpenSSH text) of EC2 key pair "${r.keyName}" in ${r.region}, for user ${this.swarm.sshUser} on the managers. Pass it as TF_VAR_${sshKeyVariableName(r.region)} or a sensitive Terraform Cloud variable.`,
+          }).stringValue;
+      this.services = new SwarmServices(this, "Services", {
+        swarm: this.swarm,
+        services: props.site.services,
+        privateKey,
+        connectTimeout: provisioning.connectTimeout,
+        scriptOptions: { swarmWaitSeconds: provisioning.swarmWaitSeconds, commandTimeoutSeconds: provisioning.commandTimeoutSeconds },
+      });
+    }
     const output = (name: string, value: string, description: string) =>
       new TerraformOutput(this, name, { value, description });
     output(REGIONAL_OUTPUTS.lbDnsName, this.swarm.loadBalancerDnsName, "DNS name of the swarm's load balancer (failover alias target)");

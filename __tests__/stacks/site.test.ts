@@ -91,9 +91,10 @@ describe("site built from the seed config", () => {
   });
 
   it("matches the reviewed snapshot (terraform block stripped)", () => {
+    // Scripts are asserted by running them (constructs/service-script tests): here only their size.
     const strip = (stack: Json) => {
       const { terraform: _terraform, ...rest } = stack;
-      return rest;
+      return JSON.parse(JSON.stringify(rest), (key, value) => (key === "inline" ? `<${value.length} script lines>` : value));
     };
     expect({ west: strip(west), east: strip(east), dns: strip(dns) }).toMatchSnapshot();
   });
