@@ -128,6 +128,8 @@ describe("bad configs", () => {
     ["health check path", { healthCheck: { resourcePath: "healthz" } }, 'healthCheck.resourcePath: got "healthz"; expected a path starting with "/"'],
     ["alarm e-mail", { alarm: { email: "nobody" } }, 'alarm.email: got "nobody"; expected an e-mail address'],
     ["alarm topic", { alarm: { topicArn: "pager" } }, 'alarm.topicArn: got "pager"; expected an SNS topic ARN'],
+    ["provisioning timeout", { provisioning: { connectTimeout: "5 minutes" } }, 'provisioning.connectTimeout: got "5 minutes"; expected a duration like "30s" or "5m"'],
+    ["provisioning flag", { provisioning: { sshagent: true } }, 'provisioning.sshagent: unknown field; did you mean "sshAgent"?'],
     ["record name", { recordName: "WWW" }, 'recordName: got "WWW"; expected a lower-case name inside the zone'],
   ];
 

@@ -73,6 +73,8 @@ describe("npm run synth", () => {
     );
     expect(files(join(b, "cdktf.out"))).toEqual(first);
     for (const [name, text] of first) {
+      // Secrets only through sensitive variables: no key material, no key file read at plan time.
+      expect({ name, key: /PRIVATE KEY|file\(/.test(text) }).toEqual({ name, key: false });
       for (const absolute of [a, b, root, tmpdir(), "/home/", "/root/"]) {
         expect({ name, found: text.includes(absolute) }).toEqual({ name, found: false });
       }

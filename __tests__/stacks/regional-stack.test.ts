@@ -1,0 +1,55 @@
+import { buildTestSite, seedWith, synthJson, type Json } from "../helpers";
+
+function regionalStacks(overrides = {}): Json[] {
+  return buildTestSite(seedWith(overrides)).regions.map(synthJson);
+}
+
+describe("regional stack service provisioning", () => {
+  it("declares one sensitive, non-nullable SSH key variable per region and uses it only in create-time connections", () => {
+    const [west, east] = regionalStacks();
+    expect(Object.keys(west.variable)).toEqual(["ssh_private_key_us_west_2"]);
+    expect(Object.keys(east.variable)).toEqual(["ssh_private_key_us_east_2"]);
+    expect(west.variable.ssh_private_key_us_west_2).toMatchObject({ type: "string", sensitive: true, nullable: false });
+    expect(west.variable.ssh_private_key_us_west_2.default).toBeUndefined();
+    expect(west.variable.ssh_private_key_us_west_2.description).toContain("TF_VAR_ssh_private_key_us_west_2");
+    const text = JSON.stringify(west);
+    expect(text.match(/var\.ssh_private_key_us_west_2/g)).toHaveLength(1);
+    expect(Object.values<Json>(west.resource.null_resource)[0].provisioner[0]["remote-exec"].connection.private_key).toBe("${var.ssh_private_key_us_west_2}");
+    expect(west.provider.null).toEqual([{}]);
+    expect(west.terraform.required_providers.null).toEqual({ source: "null", version: "3.2.4" });
+  });
+
+  it("uses the ssh-agent and declares no key variable when provisioning.sshAgent is set", () => {
+    const [west] = regionalStacks({ provisioning: { sshAgent: true } });
+    expect(west.variable).toBeUndefined();
+    expect(JSON.stringify(west)).not.toContain("private_key");
+  });
+
+  it("passes the connect timeout and script timeouts through", () => {
+    const [west] = regionalStacks({ provisioning: { connectTimeout: "90s", swarmWaitSeconds: 42, commandTimeoutSeconds: 77 } });
+    const exec = Object.values<Json>(west.resource.null_resource)[0].provisioner[0]["remote-exec"];
+    expect(exec.connection.timeout).toBe("90s");
+    expect(exec.inline).toContain("SWARM_WAIT=42");
+    expect(exec.inline).toContain("COMMAND_TIMEOUT=77");
+  });
+
+  it("starts nothing over SSH when provisioning is disabled", () => {
+    const [west] = regionalStacks({ provisioning: { enabled: false } });
+    expect(west.resource.null_resource).toBeUndefined();
+    expect(west.resource.terraform_data).toBeUndefined();
+    expect(west.data).toBeUndefined();
+    expect(west.variable).toBeUndefined();
+    expect(west.provider.null).toBeUndefined();
+  });
+
+  it("provisions every service in every region", () => {
+    const two = [
+      { name: "web", image: "nginx", replicas: 2, ports: [{ published: 80, target: 80 }] },
+      { name: "worker", image: "busybox", replicas: 1 },
+    ];
+    for (const stack of regionalStacks({ services: two })) {
+      expect(Object.keys(stack.resource.null_resource).map((k) => k.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["Services_Service-web", "Services_Service-worker"]);
+      expect(Object.keys(stack.resource.terraform_data)).toHaveLength(2);
+    }
+  });
+});
