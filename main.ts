@@ -5,6 +5,8 @@ import { synthesize } from "./stacks/hcl-output";
 import { buildSite } from "./stacks/site";
 
 const config = loadConfigOrExit();
-const app = new App();
+// cdktf's validations only run `terraform version` (once per terraform_data resource): synthesis must work
+// without a terraform binary, and the README states the Terraform version needed.
+const app = new App({ skipValidation: true });
 buildSite(app, config);
 synthesize(app);

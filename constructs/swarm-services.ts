@@ -46,8 +46,9 @@ export function escapeTemplate(text: string): string {
  * synthesizer passes every key through (snake_cased), so the cast here is deliberate and the only one.
  */
 function remoteExec(script: string, connection: SSHProvisionerConnection, extra: { when?: "destroy"; onFailure?: "continue" | "fail" } = {}): RemoteExecProvisioner {
-  // Lines, not one multi-line string: remote-exec joins `inline` with newlines, and HCL output stays valid.
-  const inline = escapeTemplate(script).replace(/\n$/, "").split("\n");
+  // One command: the whole script (remote-exec writes `inline` to a file and runs it). HCL output re-renders
+  // it from the JSON (stacks/hcl-output.ts), as cdktf's renderer does not escape it.
+  const inline = [escapeTemplate(script)];
   return { type: "remote-exec", inline, connection, ...extra } as RemoteExecProvisioner;
 }
 

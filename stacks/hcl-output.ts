@@ -90,7 +90,9 @@ export function fixInlineScripts(hcl: string, config: { resource?: Record<string
     const inline = provisioners.shift()?.inline;
     if (inline === undefined) throw new Error(`HCL output: an inline list that the JSON does not have (line ${i + 1})`);
     out.push(line, ...inline.map((command) => `${JSON.stringify(command)},`), "]");
-    while (i < lines.length && lines[i].trim() !== "]") i++;
+    // The renderer wrote each command raw, over as many lines as it has: skip them and the closing "]".
+    i += inline.reduce((n, command) => n + command.split("\n").length, 0) + 1;
+    if (lines[i]?.trim() !== "]") throw new Error(`HCL output: the inline list before line ${i + 1} is not where expected`);
   }
   return out.join("\n");
 }

@@ -26,7 +26,7 @@ function synth(props: Partial<SwarmServicesProps> = {}, list: readonly ServiceCo
 }
 
 /** The script a remote-exec `inline` list runs (Terraform joins the lines and un-escapes `$${`/`%%{`). */
-const scriptOf = (inline: string[]) => `${inline.join("\n").replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")}\n`;
+const scriptOf = (inline: string[]) => inline.join("\n").replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 const remoteExec = (resource: Json) => resource.provisioner.map((p: Json) => p["remote-exec"]);
 
 describe("SwarmServices", () => {
@@ -88,8 +88,9 @@ describe("SwarmServices", () => {
     expect(escapeTemplate('a=${b} %{ if } $x')).toBe('a=$${b} %%{ if } $x');
     const api = resourceAt(json, "null_resource", "Services/Service-api");
     const lines: string[] = remoteExec(api)[0].inline;
-    expect(lines.some((l) => l.includes("$${HOME}"))).toBe(true);
-    expect(lines.join("\n")).not.toMatch(/(?<!\$)\$\{/);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("$${HOME}");
+    expect(lines[0]).not.toMatch(/(?<!\$)\$\{/);
   });
 
   it("uses the ssh-agent instead of a key when no key is given", () => {

@@ -29,8 +29,8 @@ describe("regional stack service provisioning", () => {
     const [west] = regionalStacks({ provisioning: { connectTimeout: "90s", swarmWaitSeconds: 42, commandTimeoutSeconds: 77 } });
     const exec = Object.values<Json>(west.resource.null_resource)[0].provisioner[0]["remote-exec"];
     expect(exec.connection.timeout).toBe("90s");
-    expect(exec.inline).toContain("SWARM_WAIT=42");
-    expect(exec.inline).toContain("COMMAND_TIMEOUT=77");
+    expect(exec.inline[0]).toContain("\nSWARM_WAIT=42\n");
+    expect(exec.inline[0]).toContain("\nCOMMAND_TIMEOUT=77\n");
   });
 
   it("starts nothing over SSH when provisioning is disabled", () => {

@@ -94,7 +94,7 @@ describe("site built from the seed config", () => {
     // Scripts are asserted by running them (constructs/service-script tests): here only their size.
     const strip = (stack: Json) => {
       const { terraform: _terraform, ...rest } = stack;
-      return JSON.parse(JSON.stringify(rest), (key, value) => (key === "inline" ? `<${value.length} script lines>` : value));
+      return JSON.parse(JSON.stringify(rest), (key, value) => (key === "inline" ? `<script: ${value.join("").split("\n").length} lines>` : value));
     };
     expect({ west: strip(west), east: strip(east), dns: strip(dns) }).toMatchSnapshot();
   });
