@@ -23,8 +23,9 @@ function pathText(path: readonly PropertyKey[]): string {
   }, "");
 }
 
-function valueText(value: unknown): string {
-  if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? "" : "s"}`;
+function valueText(value: unknown, code: string | undefined): string {
+  // A list that is too short or too long: its length is what matters.
+  if (Array.isArray(value) && (code === "too_small" || code === "too_big")) return `${value.length} item${value.length === 1 ? "" : "s"}`;
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
@@ -48,7 +49,7 @@ export function parseConfig(raw: unknown, source = "config"): SiteConfig {
     issue.input !== null && typeof issue.input === "object" && typeof last === "string" && last in issue.input
       ? (issue.input as Record<string, unknown>)[last]
       : issue.input;
-  const got = input === undefined ? "missing" : `got ${valueText(input)}`;
+  const got = input === undefined ? "missing" : `got ${valueText(input, issue.code)}`;
   throw new ConfigError(`${source}: ${field}: ${got}; expected ${expected}${more}`);
 }
 

@@ -1,7 +1,6 @@
 // The ha-site config: one typed, validated description of the site. Field names are camelCase; where a
 // field maps to a Terraform or CloudFormation argument it uses that argument's name.
 import { z } from "zod";
-import { DOCKER_FOR_AWS_TEMPLATE_URL } from "../constructs/docker-for-aws-template";
 import { bool, int, oneOf, oneOfNumbers, pattern, strictObject } from "./fields";
 
 /** Route 53 health checker regions (provider enum HealthCheckRegion). */
@@ -76,9 +75,23 @@ export const serviceSchema = strictObject({
     .default({}),
 });
 
+export const ENGINES = ["docker-for-aws", "native"] as const;
+export type EngineName = (typeof ENGINES)[number];
+const engine = oneOf(ENGINES);
+
+const CIDR = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/;
+const instanceType = pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like "t2.micro"');
+
+/** Fields only the Docker for AWS engine reads (their defaults are DockerForAwsSwarm's). */
+export const DOCKER_FOR_AWS_FIELDS = ["templateUrl", "templateParameters", "enableSystemPrune", "enableCloudWatchLogs", "managerDiskType", "workerDiskType"] as const;
+/** Fields only the native engine reads (their defaults are NativeSwarm's). */
+export const NATIVE_FIELDS = ["amiParameter", "vpc", "sshCidrs", "loadBalancer"] as const;
+
 export const regionSchema = strictObject({
   region: pattern(/^[a-z]{2}-[a-z]+-[0-9]$/, 'an AWS region name like "us-west-2"'),
-  /** CloudFormation stack name; default "<domain with dots as dashes>-swarm". */
+  /** Which engine builds this region's swarm; default the top-level `engine`. */
+  engine: engine.optional(),
+  /** Swarm (CloudFormation stack / resource name prefix) name; default "<domain with dots as dashes>-swarm". */
   stackName: pattern(
     /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
     "a CloudFormation stack name: a letter, then letters, digits and '-', at most 128 characters",
@@ -90,18 +103,19 @@ export const regionSchema = strictObject({
   ).optional(),
   managers: oneOfNumbers([1, 3, 5]).default(3),
   workers: int(0, 1000).default(5),
-  managerInstanceType: pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like "t2.micro"').default("t2.micro"),
-  workerInstanceType: pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like "t2.micro"').default("t2.micro"),
+  managerInstanceType: instanceType.default("t2.micro"),
+  workerInstanceType: instanceType.default("t2.micro"),
   managerDiskSize: int(20, 1024).default(20),
   workerDiskSize: int(20, 1024).default(20),
-  managerDiskType: oneOf(["standard", "gp2"]).default("standard"),
-  workerDiskType: oneOf(["standard", "gp2"]).default("standard"),
-  enableSystemPrune: bool().default(false),
-  enableCloudWatchLogs: bool().default(true),
+  // Docker for AWS only.
+  managerDiskType: oneOf(["standard", "gp2"]).optional(),
+  workerDiskType: oneOf(["standard", "gp2"]).optional(),
+  enableSystemPrune: bool().optional(),
+  enableCloudWatchLogs: bool().optional(),
   templateUrl: pattern(
     /^https:\/\/([a-z0-9.-]+\.)?s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?\/\S+$/,
     "an https:// URL of a template in S3 (CloudFormation reads template_url only from S3)",
-  ).default(DOCKER_FOR_AWS_TEMPLATE_URL),
+  ).optional(),
   /** Extra CloudFormation parameters for templates that have more (e.g. a patched copy). */
   templateParameters: z
     .record(
@@ -109,7 +123,15 @@ export const regionSchema = strictObject({
       z.string({ error: "a string value" }),
       { error: "a map of CloudFormation parameter names to string values" },
     )
-    .default({}),
+    .optional(),
+  // Native only.
+  amiParameter: pattern(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'an SSM parameter name like "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"').optional(),
+  vpc: pattern(
+    /^(default|(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/(1[6-9]|2[0-4]))$/,
+    '"default" or an IPv4 CIDR from /16 to /24 like "10.20.0.0/16" for a new VPC',
+  ).optional(),
+  sshCidrs: z.array(pattern(CIDR, 'an IPv4 CIDR like "203.0.113.7/32"'), { error: "a list of IPv4 CIDRs" }).optional(),
+  loadBalancer: oneOf(["nlb", "alb"]).optional(),
 });
 
 export const hostedZoneSchema = strictObject({
@@ -180,6 +202,8 @@ export const provisioningSchema = strictObject({
 
 export const configSchema = strictObject({
   domain: domainName,
+  /** Engine of every region that does not set its own. */
+  engine: engine.default("docker-for-aws"),
   recordName: recordName.default(""),
   hostedZone: hostedZoneSchema.default({ forceDestroy: false }),
   regions: z
@@ -213,7 +237,26 @@ export const configSchema = strictObject({
       });
     }
     seen.set(r.region, i);
-    for (const key of Object.keys(r.templateParameters)) {
+    const regionEngine = r.engine ?? config.engine;
+    const foreign = regionEngine === "native" ? DOCKER_FOR_AWS_FIELDS : NATIVE_FIELDS;
+    for (const key of foreign) {
+      if (r[key] !== undefined) {
+        const owner = regionEngine === "native" ? "docker-for-aws" : "native";
+        ctx.addIssue({ code: "custom", path: ["regions", i, key], input: r[key], message: `nothing: it is only for engine "${owner}", and this region's engine is "${regionEngine}"` });
+      }
+    }
+    if (regionEngine === "native" && config.provisioning.enabled && (r.sshCidrs ?? []).length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["regions", i, "sshCidrs"],
+        input: r.sshCidrs,
+        message: 'at least one CIDR that may SSH to the managers (services are started over SSH), or "provisioning": { "enabled": false }',
+      });
+    }
+    if (r.loadBalancer === "alb" && config.services.some((svc) => svc.ports.some((p) => p.protocol === "udp"))) {
+      ctx.addIssue({ code: "custom", path: ["regions", i, "loadBalancer"], input: "alb", message: '"nlb": an ALB cannot forward the udp ports that services publish' });
+    }
+    for (const key of Object.keys(r.templateParameters ?? {})) {
       if ((MANAGED_TEMPLATE_PARAMETERS as readonly string[]).includes(key)) {
         ctx.addIssue({
           code: "custom",

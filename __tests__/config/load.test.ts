@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, parseConfig } from "../../config/load";
 import { SEED_CONFIG } from "../../config/seed";
-import { DOCKER_FOR_AWS_TEMPLATE_URL } from "../../constructs/docker-for-aws-template";
 import { seedWith, type Json } from "../helpers";
 
 const root = join(__dirname, "..", "..");
@@ -21,20 +20,18 @@ describe("built-in config", () => {
     ]);
   });
 
-  it("uses the Docker for AWS template defaults: 3 managers, 5 workers, t2.micro, 20 GiB standard disks", () => {
+  it("uses the Docker for AWS engine and the template's sizes: 3 managers, 5 workers, t2.micro, 20 GiB", () => {
+    expect(config.engine).toBe("docker-for-aws");
     for (const r of config.regions) {
-      expect(r).toMatchObject({
+      expect(r).toEqual({
+        region: r.region,
+        keyName: r.keyName,
         managers: 3,
         workers: 5,
         managerInstanceType: "t2.micro",
         workerInstanceType: "t2.micro",
         managerDiskSize: 20,
         workerDiskSize: 20,
-        managerDiskType: "standard",
-        workerDiskType: "standard",
-        enableSystemPrune: false,
-        enableCloudWatchLogs: true,
-        templateUrl: DOCKER_FOR_AWS_TEMPLATE_URL,
       });
     }
   });
@@ -113,7 +110,7 @@ describe("bad configs", () => {
     ["port out of range", { services: [service({ ports: [{ published: 70000, target: 80 }] })] }, "services[0].ports[0].published: got 70000; expected an integer from 1 to 65535"],
     ["port published twice", { services: [service(), service({ name: "api" })] }, 'services[1].ports[0].published: got 8080; expected a published port not already used (services[0] "web" publishes it)'],
     ["duplicate service", { services: [service(), service({ ports: [{ published: 81, target: 80 }] })] }, 'services[1].name: got "web"; expected a service name not already used'],
-    ["first service without port", { services: [service({ ports: [] })] }, "services[0].ports: got 0 items; expected at least one published port on the first service"],
+    ["first service without port", { services: [service({ ports: [] })] }, "services[0].ports: got []; expected at least one published port on the first service"],
     ["env name", { services: [service({ env: { "BAD-NAME": "x" } })] }, 'services[0].env["BAD-NAME"]: got "BAD-NAME"; expected an environment variable name'],
     ["env value with newline", { services: [service({ env: { A: "x\ny" } })] }, 'services[0].env.A: got "x\\ny"; expected a single-line value'],
     ["zone both ways", { hostedZone: { create: true, zoneId: "Z123" } }, 'hostedZone: got {"create":true,"zoneId":"Z123","forceDestroy":false}; expected either { "create": true } or { "zoneId": "Z..." }, not both'],
@@ -130,6 +127,16 @@ describe("bad configs", () => {
     ["alarm topic", { alarm: { topicArn: "pager" } }, 'alarm.topicArn: got "pager"; expected an SNS topic ARN'],
     ["provisioning timeout", { provisioning: { connectTimeout: "5 minutes" } }, 'provisioning.connectTimeout: got "5 minutes"; expected a duration like "30s" or "5m"'],
     ["provisioning flag", { provisioning: { sshagent: true } }, 'provisioning.sshagent: unknown field; did you mean "sshAgent"?'],
+    ["engine", { engine: "kubernetes" }, 'engine: got "kubernetes"; expected one of "docker-for-aws", "native"'],
+    ["region engine", { regions: [region({ engine: "ecs" }), second] }, 'regions[0].engine: got "ecs"; expected one of "docker-for-aws", "native"'],
+    ["native field on a docker-for-aws region", { regions: [region({ sshCidrs: ["10.0.0.0/8"] }), second] }, 'regions[0].sshCidrs: got ["10.0.0.0/8"]; expected nothing: it is only for engine "native", and this region\'s engine is "docker-for-aws"'],
+    ["docker-for-aws field on a native region", { regions: [region({ engine: "native", sshCidrs: ["203.0.113.7/32"], templateUrl: "https://b.s3.amazonaws.com/t" }), second] }, 'regions[0].templateUrl: got "https://b.s3.amazonaws.com/t"; expected nothing: it is only for engine "docker-for-aws"'],
+    ["native region without SSH access", { regions: [region({ engine: "native" }), second] }, "regions[0].sshCidrs: missing; expected at least one CIDR that may SSH to the managers"],
+    ["native region, default engine", { engine: "native", regions: [region({ sshCidrs: [] }), second] }, "regions[0].sshCidrs: got []; expected at least one CIDR that may SSH to the managers"],
+    ["bad SSH CIDR", { regions: [region({ engine: "native", sshCidrs: ["0.0.0.0"] }), second] }, 'regions[0].sshCidrs[0]: got "0.0.0.0"; expected an IPv4 CIDR like "203.0.113.7/32"'],
+    ["bad VPC", { regions: [region({ engine: "native", sshCidrs: ["203.0.113.7/32"], vpc: "10.0.0.0/8" }), second] }, 'regions[0].vpc: got "10.0.0.0/8"; expected "default" or an IPv4 CIDR from /16 to /24'],
+    ["load balancer", { regions: [region({ engine: "native", sshCidrs: ["203.0.113.7/32"], loadBalancer: "clb" }), second] }, 'regions[0].loadBalancer: got "clb"; expected one of "nlb", "alb"'],
+    ["ALB with udp", { regions: [region({ engine: "native", sshCidrs: ["203.0.113.7/32"], loadBalancer: "alb" }), second], services: [service({ ports: [{ published: 53, target: 53, protocol: "udp" }] })] }, 'regions[0].loadBalancer: got "alb"; expected "nlb": an ALB cannot forward the udp ports'],
     ["record name", { recordName: "WWW" }, 'recordName: got "WWW"; expected a lower-case name inside the zone'],
   ];
 

@@ -265,6 +265,8 @@ start_docker() {
   fi
   until systemctl enable --now docker 2>"$WORK/stderr"; do keep_error; wait_step "starting docker (systemctl enable --now docker)"; done
   until docker info >/dev/null 2>"$WORK/stderr"; do keep_error; wait_step "waiting for the docker daemon (docker info)"; done
+  # The SSH user of this engine runs the service scripts: let it use docker without sudo.
+  if id ec2-user >/dev/null 2>&1; then usermod -aG docker ec2-user || say "could not add ec2-user to the docker group"; fi
 }
 
 # check_swarm_state: stop (successfully) if this node is already in a swarm, e.g. when run again after a reboot.
