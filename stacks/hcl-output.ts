@@ -105,6 +105,7 @@ export function tidyHcl(text: string): string {
   let depth = 0;
   // The first word of each open bracket's line: "resource", "provisioner", "tags", ...
   const blocks: string[] = [];
+  // Inside a list of references (depends_on, ignore_changes, ...), which cdktf quotes.
   let inDependsOn = false;
   let blank = 0;
   for (const raw of text.split("\n")) {
@@ -130,7 +131,7 @@ export function tidyHcl(text: string): string {
     line = unquoteKeyword(line, blocks);
     // `connection = {` is an argument to cdktf, a block to Terraform.
     line = line.replace(/^(connection|precondition|postcondition) = \{$/, "$1 {");
-    if (/^depends_on = \[$/.test(line)) inDependsOn = true;
+    if (/^(depends_on|ignore_changes|replace_triggered_by) = \[$/.test(line)) inDependsOn = true;
     else if (inDependsOn && /^\]$/.test(line)) inDependsOn = false;
     else if (inDependsOn) line = line.replace(/^"([A-Za-z0-9_.-]+)"(,?)$/, "$1$2");
     const { delta, leadingClose } = bracketBalance(line);

@@ -6,11 +6,11 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import type { RegionConfig, SiteConfig } from "../config/schema";
-import { DockerForAwsSwarm } from "../constructs/docker-for-aws-swarm";
 import type { RegionalSwarm } from "../constructs/regional-swarm";
 import { SwarmServices } from "../constructs/swarm-services";
 import type { StackBackend } from "./backend";
-import { cloudFormationStackName, regionalStackName, sitePort, siteUrl, sshKeyVariableName } from "./names";
+import { buildSwarm } from "./engines";
+import { regionalStackName, sitePort, siteUrl, sshKeyVariableName } from "./names";
 
 /** Output names of a regional stack (read by the DNS stack: keep them stable). */
 export const REGIONAL_OUTPUTS = {
@@ -49,23 +49,7 @@ export class RegionalStack extends TerraformStack {
       defaultTags: [{ tags: { "ha-site:domain": props.site.domain, "ha-site:role": props.role.toLowerCase() } }],
     });
     const keyPair = r.publicKey ? new KeyPair(this, "KeyPair", { keyName: r.keyName, publicKey: r.publicKey }) : undefined;
-    this.swarm = new DockerForAwsSwarm(this, "Swarm", {
-      stackName: cloudFormationStackName(props.site, r),
-      keyName: r.keyName,
-      templateUrl: r.templateUrl,
-      managers: r.managers,
-      workers: r.workers,
-      managerInstanceType: r.managerInstanceType,
-      workerInstanceType: r.workerInstanceType,
-      managerDiskSize: r.managerDiskSize,
-      workerDiskSize: r.workerDiskSize,
-      managerDiskType: r.managerDiskType,
-      workerDiskType: r.workerDiskType,
-      enableSystemPrune: r.enableSystemPrune,
-      enableCloudWatchLogs: r.enableCloudWatchLogs,
-      extraParameters: r.templateParameters,
-      dependsOn: keyPair ? [keyPair] : undefined,
-    });
+    this.swarm = buildSwarm(this, "Swarm", props.site, r, keyPair ? [keyPair] : undefined);
     const provisioning = props.site.provisioning;
     if (provisioning.enabled) {
       new NullProvider(this, "null");

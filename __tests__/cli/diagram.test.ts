@@ -21,6 +21,14 @@ describe("siteDiagram", () => {
     expect(text).toContain("alarm -. watches .-> hc_us_west_2");
   });
 
+  it("shows each region's engine", () => {
+    const text = siteDiagram(loadConfig({ HA_SITE_CONFIG: join(root, "examples", "mixed-engines.json") }));
+    expect(text).toContain('elb_us_west_2["network load balancer"]');
+    expect(text).toContain('swarm_us_west_2["native swarm (EC2 launch templates + ASGs) nosqlsearch-com-swarm');
+    expect(text).toContain('elb_us_east_2["load balancer (Docker for AWS ELB)"]');
+    expect(text).toContain('swarm_us_east_2["Docker for AWS swarm (CloudFormation) nosqlsearch-com-swarm');
+  });
+
   it("leaves out health checks when disabled and names an existing zone", () => {
     const text = siteDiagram(parseConfig(seedWith({ healthCheck: { enabled: false }, hostedZone: { zoneId: "Z123" } })));
     expect(text).not.toContain("health check");

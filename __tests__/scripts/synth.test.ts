@@ -36,7 +36,7 @@ beforeAll(() => {
 
 describe("npm run synth", () => {
   it.each([
-    ["an unknown field", { ...JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8")), replica: 3 }, /^ha-site: bad\.json: replica: unknown field \(allowed: domain, recordName, /],
+    ["an unknown field", { ...JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8")), replica: 3 }, /^ha-site: bad\.json: replica: unknown field \(allowed: domain, engine, recordName, /],
     ["a bad value", { ...JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8")), domain: "nosql search" }, /^ha-site: bad\.json: domain: got "nosql search"; expected a lower-case DNS name/],
   ])("rejects %s with one line, exit code 1 and nothing written", (_name, config, message) => {
     const cwd = mkdtempSync(join(tmpdir(), "ha-site-bad-"));
