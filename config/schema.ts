@@ -84,6 +84,8 @@ const instanceType = pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance ty
 
 /** Fields only the Docker for AWS engine reads (their defaults are DockerForAwsSwarm's). */
 export const DOCKER_FOR_AWS_FIELDS = ["templateUrl", "templateParameters", "enableSystemPrune", "enableCloudWatchLogs", "managerDiskType", "workerDiskType"] as const;
+/** Ports the nodes of a native swarm use themselves: SSH and the swarm's own ports. */
+export const NATIVE_RESERVED_PORTS: readonly number[] = [22, 2377, 7946, 4789];
 /** Fields only the native engine reads (their defaults are NativeSwarm's). */
 export const NATIVE_FIELDS = ["amiParameter", "vpc", "sshCidrs", "loadBalancer"] as const;
 
@@ -103,8 +105,9 @@ export const regionSchema = strictObject({
   ).optional(),
   managers: oneOfNumbers([1, 3, 5]).default(3),
   workers: int(0, 1000).default(5),
-  managerInstanceType: instanceType.default("t2.micro"),
-  workerInstanceType: instanceType.default("t2.micro"),
+  /** Default per engine: t2.micro (the template's default) for Docker for AWS, t3.micro for native. */
+  managerInstanceType: instanceType.optional(),
+  workerInstanceType: instanceType.optional(),
   managerDiskSize: int(20, 1024).default(20),
   workerDiskSize: int(20, 1024).default(20),
   // Docker for AWS only.
@@ -287,6 +290,30 @@ export const configSchema = strictObject({
       published.set(key, `services[${i}] "${s.name}"`);
     });
   });
+  const tcpPorts = config.services.flatMap((svc) => svc.ports.filter((p) => p.protocol === "tcp").map((p) => p.published));
+  const checkPort = config.healthCheck.port ?? config.services[0]?.ports[0]?.published;
+  if (config.healthCheck.enabled && checkPort !== undefined && !tcpPorts.includes(checkPort)) {
+    ctx.addIssue({
+      code: "custom",
+      path: config.healthCheck.port === undefined ? ["services", 0, "ports", 0, "protocol"] : ["healthCheck", "port"],
+      input: config.healthCheck.port ?? "udp",
+      message: `a tcp port that a service publishes, for the HTTP health check (published tcp ports: ${tcpPorts.join(", ") || "none"})`,
+    });
+  }
+  if (config.regions.some((r) => (r.engine ?? config.engine) === "native")) {
+    config.services.forEach((svc, i) =>
+      svc.ports.forEach((p, j) => {
+        if (NATIVE_RESERVED_PORTS.includes(p.published)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", i, "ports", j, "published"],
+            input: p.published,
+            message: `a port other than ${NATIVE_RESERVED_PORTS.join(", ")} (SSH and swarm ports of native regions' nodes)`,
+          });
+        }
+      }),
+    );
+  }
   if (config.services.length > 0 && config.services[0].ports.length === 0) {
     ctx.addIssue({
       code: "custom",

@@ -32,6 +32,7 @@ describe("drill defaults from the config", () => {
     const config = parseConfig({
       ...SEED_CONFIG,
       recordName: "www",
+      services: [{ name: "web", image: "nginx", replicas: 1, ports: [{ published: 8080, target: 80 }, { published: 8081, target: 81 }] }],
       healthCheck: { port: 8081, resourcePath: "/health", requestInterval: 10, failureThreshold: 2 },
     });
     expect(drillDefaults(config)).toEqual({ name: "www.nosqlsearch.com", port: 8081, path: "/health", rtoSeconds: 140 });

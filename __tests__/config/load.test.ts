@@ -20,7 +20,7 @@ describe("built-in config", () => {
     ]);
   });
 
-  it("uses the Docker for AWS engine and the template's sizes: 3 managers, 5 workers, t2.micro, 20 GiB", () => {
+  it("uses the Docker for AWS engine and the template's sizes: 3 managers, 5 workers, 20 GiB", () => {
     expect(config.engine).toBe("docker-for-aws");
     for (const r of config.regions) {
       expect(r).toEqual({
@@ -28,8 +28,6 @@ describe("built-in config", () => {
         keyName: r.keyName,
         managers: 3,
         workers: 5,
-        managerInstanceType: "t2.micro",
-        workerInstanceType: "t2.micro",
         managerDiskSize: 20,
         workerDiskSize: 20,
       });
@@ -137,6 +135,9 @@ describe("bad configs", () => {
     ["bad VPC", { regions: [region({ engine: "native", sshCidrs: ["203.0.113.7/32"], vpc: "10.0.0.0/8" }), second] }, 'regions[0].vpc: got "10.0.0.0/8"; expected "default" or an IPv4 CIDR from /16 to /24'],
     ["load balancer", { regions: [region({ engine: "native", sshCidrs: ["203.0.113.7/32"], loadBalancer: "clb" }), second] }, 'regions[0].loadBalancer: got "clb"; expected one of "nlb", "alb"'],
     ["ALB with udp", { regions: [region({ engine: "native", sshCidrs: ["203.0.113.7/32"], loadBalancer: "alb" }), second], services: [service({ ports: [{ published: 53, target: 53, protocol: "udp" }] })] }, 'regions[0].loadBalancer: got "alb"; expected "nlb": an ALB cannot forward the udp ports'],
+    ["health check on an unpublished port", { healthCheck: { port: 9999 } }, "healthCheck.port: got 9999; expected a tcp port that a service publishes, for the HTTP health check (published tcp ports: 8080)"],
+    ["health check on a udp site port", { services: [service({ ports: [{ published: 53, target: 53, protocol: "udp" }] })] }, 'services[0].ports[0].protocol: got "udp"; expected a tcp port that a service publishes'],
+    ["swarm port published on a native region", { regions: [region({ engine: "native", sshCidrs: ["203.0.113.7/32"] }), second], services: [service(), service({ name: "x", ports: [{ published: 2377, target: 80 }] })] }, "services[1].ports[0].published: got 2377; expected a port other than 22, 2377, 7946, 4789"],
     ["record name", { recordName: "WWW" }, 'recordName: got "WWW"; expected a lower-case name inside the zone'],
   ];
 

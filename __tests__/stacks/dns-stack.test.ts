@@ -40,6 +40,7 @@ describe("DNS stack health checks (on by default)", () => {
 describe("DNS stack health check settings", () => {
   it("uses the configured port, path, search string, interval, threshold and regions", () => {
     const dns = dnsOf({
+      services: [{ name: "web", image: "nginx", replicas: 1, ports: [{ published: 8080, target: 80 }, { published: 8443, target: 443 }] }],
       healthCheck: { type: "HTTPS", port: 8443, resourcePath: "/healthz", searchString: "ok", requestInterval: 10, failureThreshold: 2, regions: ["us-east-1", "us-west-1", "eu-west-1"] },
     });
     for (const check of Object.values<Json>(dns.resource.aws_route53_health_check)) {

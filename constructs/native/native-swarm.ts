@@ -310,7 +310,7 @@ function listenerSpecs(ports: readonly NativeSwarmPort[], kind: "nlb" | "alb"): 
 
 type ResolvedProps = Required<Omit<NativeSwarmProps, "dependsOn">>;
 
-const show = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : String(value));
+const show = (value: unknown) => (typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value));
 
 function fail(prop: string, value: unknown, expected: string): never {
   throw new Error(`${prop}: got ${show(value)}; expected ${expected}`);
