@@ -4,7 +4,6 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest"] },
-  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 30000,
   // Two cores here: jest would use one worker (cores - 1); most suites wait on child processes anyway.
   maxWorkers: 2,

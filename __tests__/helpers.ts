@@ -1,4 +1,5 @@
 // Shared test helpers: build a site from a config and read its synthesized stacks as JSON.
+import "./cdktf-matchers";
 import { Testing, type TerraformStack } from "cdktf";
 import { parseConfig } from "../config/load";
 import type { SiteConfigInput } from "../config/schema";

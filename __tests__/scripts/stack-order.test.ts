@@ -1,10 +1,12 @@
-// scripts/stack-order.mjs: dependency order of the synthesized stacks, as the CI workflows use it.
-import { spawn } from "node:child_process";
+// scripts/stack-order.cjs: dependency order of the synthesized stacks, as the CI workflows use it.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const SCRIPT = resolve(__dirname, "../../scripts/stack-order.mjs");
+const SCRIPT = resolve(__dirname, "../../scripts/stack-order.cjs");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stackOrder = require(SCRIPT) as { run(argv: readonly string[], io: { env: NodeJS.ProcessEnv; cwd: string; stdout(text: string): void; stderr(text: string): void }): number };
 
 interface FixtureStack {
   readonly dependencies?: readonly string[];
@@ -44,19 +46,14 @@ function writeManifest(stacks: Record<string, FixtureStack>, file = join(dir, "m
   return file;
 }
 
-/** Runs the script (asynchronously, so a test can run several cases at once). */
-function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = dir): Promise<RunResult> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  if (!("GITHUB_OUTPUT" in env)) delete childEnv.GITHUB_OUTPUT;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { cwd, env: childEnv });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolvePromise({ status, stdout, stderr }));
-  });
+/** Runs the script's command line in-process (the entry point itself is tested once, below). */
+async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = dir): Promise<RunResult> {
+  const runEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  if (!("GITHUB_OUTPUT" in env)) delete runEnv.GITHUB_OUTPUT;
+  let stdout = "";
+  let stderr = "";
+  const status = stackOrder.run(args, { env: runEnv, cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { status, stdout, stderr };
 }
 
 function json(result: RunResult): unknown {
@@ -81,6 +78,18 @@ const SITE: Record<string, FixtureStack> = {
   "swarm-us-east-2": {},
   "swarm-us-west-2": {},
 };
+
+describe("stack-order command line", () => {
+  test("node scripts/stack-order.cjs prints the order, and fails with exit status 1 and one line", () => {
+    const manifest = writeManifest(SITE);
+    const ok = spawnSync(process.execPath, [SCRIPT, manifest, "--layers"], { cwd: dir, encoding: "utf8" });
+    expect(ok.stdout).toBe('[["swarm-us-east-2","swarm-us-west-2"],["dns"]]\n');
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, [SCRIPT, "--bogus"], { cwd: dir, encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^stack-order: unknown option --bogus; usage: node scripts\/stack-order.cjs/);
+  });
+});
 
 describe("stack-order ordering", () => {
   test("--all lists the regional stacks before dns (the default mode)", async () => {

@@ -49,18 +49,7 @@ describe("npm run synth", () => {
     expect(readdirSync(cwd)).toEqual(["bad.json"]);
   });
 
-  it("keeps the previous cdktf.out untouched when the config is bad", () => {
-    const cwd = mkdtempSync(join(tmpdir(), "ha-site-keep-"));
-    expect(synth(cwd).status).toBe(0);
-    const before = files(join(cwd, "cdktf.out"));
-    writeFileSync(join(cwd, "bad.json"), "{}");
-    const result = synth(cwd, { HA_SITE_CONFIG: "bad.json" });
-    expect(result.status).toBe(1);
-    expect(files(join(cwd, "cdktf.out"))).toEqual(before);
-    expect(readdirSync(cwd).sort()).toEqual(["bad.json", "cdktf.out"]);
-  });
-
-  it("writes the same bytes in any directory, with no absolute path", () => {
+  it("writes the same bytes in any directory, with no absolute path or key, and keeps them on a bad config", () => {
     const [a, b] = [mkdtempSync(join(tmpdir(), "ha-site-a-")), mkdtempSync(join(tmpdir(), "ha-site-b-"))];
     for (const cwd of [a, b]) {
       const result = synth(cwd);
@@ -79,9 +68,16 @@ describe("npm run synth", () => {
         expect({ name, found: text.includes(absolute) }).toEqual({ name, found: false });
       }
     }
+    // A bad config afterwards leaves that output exactly as it was.
+    writeFileSync(join(a, "bad.json"), "{}");
+    const bad = synth(a, { HA_SITE_CONFIG: "bad.json" });
+    expect(bad.status).toBe(1);
+    expect(files(join(a, "cdktf.out"))).toEqual(first);
+    expect(readdirSync(a).sort()).toEqual(["bad.json", "cdktf.out"]);
   });
 
-  it.each(readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json")))("synthesizes examples/%s", (example) => {
+  // examples/seed.json is the built-in config (config tests), synthesized above.
+  it.each(readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json") && f !== "seed.json"))("synthesizes examples/%s", (example) => {
     const cwd = mkdtempSync(join(tmpdir(), "ha-site-example-"));
     const result = synth(cwd, { HA_SITE_CONFIG: join(root, "examples", example) });
     expect(result.stderr).toBe("");

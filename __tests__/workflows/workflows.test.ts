@@ -92,14 +92,14 @@ function matrixSource(job: Job, key: string): readonly [string, string] {
   return [m[1], m[2]];
 }
 
-/** The stack-order.mjs output name behind a matrix: follows needs.<job>.outputs.<x> -> steps.<id>.outputs.<y>. */
+/** The stack-order.cjs output name behind a matrix: follows needs.<job>.outputs.<x> -> steps.<id>.outputs.<y>. */
 function stackOrderOutputBehind(workflow: Workflow, job: Job): string {
   const [producerName, outputName] = matrixSource(job, "stack");
   expect(needsOf(job)).toContain(producerName);
   const producer = workflow.jobs[producerName];
   const [stepId, stepOutputName] = stepOutput(producer.outputs?.[outputName]);
   const step = producer.steps.find((s) => s.id === stepId);
-  expect(step?.run).toMatch(/^node scripts\/stack-order\.mjs cdktf\.out\/manifest\.json --github-output\b/);
+  expect(step?.run).toMatch(/^node scripts\/stack-order\.cjs cdktf\.out\/manifest\.json --github-output\b/);
   // The manifest exists only after install and synth in the same job.
   const runs = producer.steps.map((s) => s.run ?? "");
   const at = (command: string): number => runs.findIndex((r) => r.trim() === command);
@@ -403,7 +403,7 @@ describe("deploy.yml", () => {
     expect(prepare.if).toBe("github.ref == 'refs/heads/main'");
     const runs = prepare.steps.map((s) => s.run?.trim()).filter((r): r is string => r !== undefined);
     expect(runs.slice(0, 3)).toEqual(["npm ci", "npm test", "npm run synth"]);
-    const order = stepRunning(prepare, /stack-order\.mjs/).run;
+    const order = stepRunning(prepare, /stack-order\.cjs/).run;
     expect(order).toContain("--expect-layers 2");
     expect(order).toContain("--require-cloud-backend");
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints the stacks of a synthesized cdktf app in dependency order, for CI matrices.
 //
-//   node scripts/stack-order.mjs [MANIFEST] [--all | --layers | --github-output] [--expect-layers N]
+//   node scripts/stack-order.cjs [MANIFEST] [--all | --layers | --github-output] [--expect-layers N]
 //
 // MANIFEST defaults to cdktf.out/manifest.json (also --manifest PATH).
 //   --all            (default) JSON list of every stack, dependencies before dependants:
@@ -17,12 +17,14 @@
 //                    and keeps no files, so a local or s3 backend must never be deployed from there.
 // Within a layer, stacks keep the order of the manifest. Errors (missing or malformed manifest,
 // unknown dependency, cycle) print one line to stderr and exit 1. Plain Node, no dependencies.
-import { appendFileSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// CommonJS with an exported `run`, so that tests run it in-process.
+"use strict";
+const { appendFileSync, readFileSync } = require("node:fs");
+const { dirname, join, resolve } = require("node:path");
 
 const DEFAULT_MANIFEST = "cdktf.out/manifest.json";
 const USAGE =
-  "usage: node scripts/stack-order.mjs [MANIFEST] [--all | --layers | --github-output] [--expect-layers N] [--require-cloud-backend]";
+  "usage: node scripts/stack-order.cjs [MANIFEST] [--all | --layers | --github-output] [--expect-layers N] [--require-cloud-backend]";
 
 class StackOrderError extends Error {}
 
@@ -67,10 +69,10 @@ function parseCount(text) {
 }
 
 /** Reads the manifest; returns [{ name, dependencies }] in manifest order. */
-function readManifest(path) {
+function readManifest(file, path = file) {
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync(file, "utf8");
   } catch (e) {
     const reason = e && e.code === "ENOENT" ? "file not found (run `npm run synth` first)" : (e && e.code) || String(e);
     fail(`cannot read manifest ${path}: ${reason}`);
@@ -174,15 +176,16 @@ function githubOutputLines(layers) {
   return lines;
 }
 
-function main(argv) {
+function main(argv, io) {
   const options = parseArgs(argv);
   if (options.mode === "help") {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout(`${USAGE}\n`);
     return;
   }
-  const stacks = readManifest(options.manifest);
+  const manifest = resolve(io.cwd, options.manifest);
+  const stacks = readManifest(manifest, options.manifest);
   const layers = layersOf(stacks);
-  if (options.requireCloud) checkCloudBackends(options.manifest, stacks);
+  if (options.requireCloud) checkCloudBackends(manifest, stacks);
   if (options.expectLayers !== undefined && layers.length !== options.expectLayers) {
     fail(
       `expected ${options.expectLayers} dependency layer(s) but ${options.manifest} has ${layers.length}: ` +
@@ -190,25 +193,39 @@ function main(argv) {
     );
   }
   if (options.mode === "layers") {
-    process.stdout.write(`${JSON.stringify(layers)}\n`);
+    io.stdout(`${JSON.stringify(layers)}\n`);
   } else if (options.mode === "github-output") {
     const text = `${githubOutputLines(layers).join("\n")}\n`;
-    const target = process.env.GITHUB_OUTPUT;
+    const target = io.env.GITHUB_OUTPUT;
     if (target) {
-      appendFileSync(target, text);
-      process.stdout.write(`stack-order: wrote to $GITHUB_OUTPUT:\n${text}`);
+      appendFileSync(resolve(io.cwd, target), text);
+      io.stdout(`stack-order: wrote to $GITHUB_OUTPUT:\n${text}`);
     } else {
-      process.stdout.write(text);
+      io.stdout(text);
     }
   } else {
-    process.stdout.write(`${JSON.stringify(layers.flat())}\n`);
+    io.stdout(`${JSON.stringify(layers.flat())}\n`);
   }
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  if (!(e instanceof StackOrderError)) throw e;
-  process.stderr.write(`stack-order: ${e.message}\n`);
-  process.exit(1);
+/** Runs the command line `argv`; returns the exit status (0, or 1 after one line on stderr). */
+function run(argv, io = {}) {
+  const full = {
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+    stdout: io.stdout ?? ((text) => process.stdout.write(text)),
+    stderr: io.stderr ?? ((text) => process.stderr.write(text)),
+  };
+  try {
+    main(argv, full);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof StackOrderError)) throw e;
+    full.stderr(`stack-order: ${e.message}\n`);
+    return 1;
+  }
 }
+
+module.exports = { run };
+
+if (require.main === module) process.exitCode = run(process.argv.slice(2));
