@@ -1,6 +1,7 @@
 // The ha-site config: one typed, validated description of the site. Field names are camelCase; where a
 // field maps to a Terraform or CloudFormation argument it uses that argument's name.
 import { z } from "zod";
+import { NATIVE_RESERVED_PORTS } from "../constructs/native/swarm-ports";
 import { bool, int, oneOf, oneOfNumbers, pattern, strictObject } from "./fields";
 
 /** Route 53 health checker regions (provider enum HealthCheckRegion). */
@@ -79,18 +80,19 @@ export const ENGINES = ["docker-for-aws", "native"] as const;
 export type EngineName = (typeof ENGINES)[number];
 const engine = oneOf(ENGINES);
 
-const CIDR = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/;
+const OCTET = "(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])";
+const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
+const CIDR = new RegExp(`^${IPV4}\\/([0-9]|[12][0-9]|3[0-2])$`);
+const awsRegion = (example: string) => pattern(/^[a-z]{2}-[a-z]+-[0-9]$/, `an AWS region name like "${example}"`);
 const instanceType = pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like "t2.micro"');
 
 /** Fields only the Docker for AWS engine reads (their defaults are DockerForAwsSwarm's). */
 export const DOCKER_FOR_AWS_FIELDS = ["templateUrl", "templateParameters", "enableSystemPrune", "enableCloudWatchLogs", "managerDiskType", "workerDiskType"] as const;
-/** Ports the nodes of a native swarm use themselves: SSH and the swarm's own ports. */
-export const NATIVE_RESERVED_PORTS: readonly number[] = [22, 2377, 7946, 4789];
 /** Fields only the native engine reads (their defaults are NativeSwarm's). */
 export const NATIVE_FIELDS = ["amiParameter", "vpc", "sshCidrs", "loadBalancer"] as const;
 
 export const regionSchema = strictObject({
-  region: pattern(/^[a-z]{2}-[a-z]+-[0-9]$/, 'an AWS region name like "us-west-2"'),
+  region: awsRegion("us-west-2"),
   /** Which engine builds this region's swarm; default the top-level `engine`. */
   engine: engine.optional(),
   /** Swarm (CloudFormation stack / resource name prefix) name; default "<domain with dots as dashes>-swarm". */
@@ -130,7 +132,7 @@ export const regionSchema = strictObject({
   // Native only.
   amiParameter: pattern(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'an SSM parameter name like "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"').optional(),
   vpc: pattern(
-    /^(default|(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/(1[6-9]|2[0-4]))$/,
+    new RegExp(`^(default|${IPV4}\\/(1[6-9]|2[0-4]))$`),
     '"default" or an IPv4 CIDR from /16 to /24 like "10.20.0.0/16" for a new VPC',
   ).optional(),
   sshCidrs: z.array(pattern(CIDR, 'an IPv4 CIDR like "203.0.113.7/32"'), { error: "a list of IPv4 CIDRs" }).optional(),
@@ -172,7 +174,7 @@ const localBackendSchema = strictObject({ type: z.literal("local") });
 const s3BackendSchema = strictObject({
   type: z.literal("s3"),
   bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-')"),
-  region: pattern(/^[a-z]{2}-[a-z]+-[0-9]$/, 'an AWS region name like "us-east-1"'),
+  region: awsRegion("us-east-1"),
   /** Each stack's state is at `<keyPrefix><stack>.tfstate`; default "ha-site/<domain>/". */
   keyPrefix: pattern(/^[A-Za-z0-9!_.*'()/-]{0,900}$/, "an S3 key prefix (letters, digits and !_.*'()/-)").optional(),
   /** S3 native state locking (Terraform >= 1.10). */

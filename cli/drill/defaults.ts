@@ -2,6 +2,7 @@
 // path the Route 53 health check probes, and the modeled failover time as the RTO.
 import { modeledFailoverTime } from "../../config/failover-time";
 import type { SiteConfig } from "../../config/schema";
+import { siteHostName, sitePort } from "../../stacks/names";
 
 export interface DrillDefaults {
   /** The site name: recordName.domain, or the domain for the zone apex. */
@@ -21,12 +22,10 @@ export const DURATION_RTOS = 3;
 export const MIN_DEFAULT_DURATION_SECONDS = 60;
 
 export function drillDefaults(config: SiteConfig): DrillDefaults {
-  const name = config.recordName ? `${config.recordName}.${config.domain}` : config.domain;
-  const sitePort = config.services[0]?.ports[0]?.published;
-  const port = config.healthCheck.port ?? sitePort ?? 80;
+  // A parsed config always has a first service with a published port (the schema requires it).
   return {
-    name,
-    port,
+    name: siteHostName(config),
+    port: config.healthCheck.port ?? sitePort(config.services),
     path: config.healthCheck.resourcePath,
     rtoSeconds: modeledFailoverTime(config.healthCheck).totalSeconds,
   };

@@ -21,7 +21,8 @@ import {
 import { SwarmLoadBalancer, type ListenerProtocol } from "./load-balancer";
 import { SwarmNetwork } from "./network";
 import { NodeRole } from "./node-role";
-import { NodeSecurity, SSH_PORT, SWARM_PORTS } from "./node-security";
+import { NodeSecurity } from "./node-security";
+import { NATIVE_RESERVED_PORTS, SSH_PORT } from "./swarm-ports";
 
 /** Latest Amazon Linux 2023 (x86_64) AMI id, an AWS public SSM parameter. */
 export const NATIVE_DEFAULT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -393,7 +394,7 @@ function resolveProps(props: NativeSwarmProps): ResolvedProps {
   if (!Array.isArray(props.ports) || props.ports.length === 0) {
     fail("ports", props.ports, "at least one published port (one listener each)");
   }
-  const reserved = new Set([SSH_PORT, ...SWARM_PORTS.map((x) => x.port)]);
+  const reserved = new Set(NATIVE_RESERVED_PORTS);
   const seen = new Set<string>();
   props.ports.forEach((port, i) => {
     if (!isInteger(port.published, 1, 65535)) fail(`ports[${i}].published`, port.published, "a port from 1 to 65535");

@@ -6,15 +6,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule, type VpcSecurityGroupIngressRuleConfig } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 
-/** Ports Docker Swarm uses between its nodes: cluster management, node gossip, overlay (VXLAN) traffic. */
-export const SWARM_PORTS: readonly { readonly port: number; readonly protocol: "tcp" | "udp"; readonly purpose: string }[] = [
-  { port: 2377, protocol: "tcp", purpose: "swarm cluster management (managers)" },
-  { port: 7946, protocol: "tcp", purpose: "swarm node gossip" },
-  { port: 7946, protocol: "udp", purpose: "swarm node gossip" },
-  { port: 4789, protocol: "udp", purpose: "swarm overlay network (VXLAN)" },
-];
-
-export const SSH_PORT = 22;
+import { SSH_PORT, SWARM_PORTS } from "./swarm-ports";
 
 const ANYWHERE = "0.0.0.0/0";
 

@@ -15,7 +15,7 @@ import {
   loadBalancerName,
   type NativeSwarmProps,
 } from "../../../constructs/native/native-swarm";
-import { SWARM_PORTS } from "../../../constructs/native/node-security";
+import { SWARM_PORTS } from "../../../constructs/native/swarm-ports";
 import { addressAt, resourceAt, type Json } from "../../helpers";
 
 const BASE: NativeSwarmProps = {
