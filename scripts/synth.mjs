@@ -70,6 +70,7 @@ for (const arg of args) {
 if (args.includes("--hcl")) process.env.SYNTH_HCL_OUTPUT = "true";
 
 await ensureBundle();
+mkdirSync(dirname(outdir), { recursive: true });
 process.env.CDKTF_OUTDIR = staging;
 createRequire(import.meta.url)(bundle);
 

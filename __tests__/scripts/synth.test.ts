@@ -76,6 +76,14 @@ describe("npm run synth", () => {
     expect(readdirSync(a).sort()).toEqual(["bad.json", "cdktf.out"]);
   });
 
+  it("creates missing parent directories of CDKTF_OUTDIR", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "ha-site-nested-"));
+    const result = synth(cwd, { CDKTF_OUTDIR: "build/terraform/out", HA_SITE_CONFIG: join(root, "examples", "production.json") });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(existsSync(join(cwd, "build", "terraform", "out", "manifest.json"))).toBe(true);
+  });
+
   // examples/seed.json is the built-in config (config tests), synthesized above.
   it.each(readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json") && f !== "seed.json"))("synthesizes examples/%s", (example) => {
     const cwd = mkdtempSync(join(tmpdir(), "ha-site-example-"));
