@@ -2,6 +2,7 @@
 // field maps to a Terraform or CloudFormation argument it uses that argument's name.
 import { z } from "zod";
 import { NATIVE_RESERVED_PORTS } from "../constructs/native/swarm-ports";
+import { RULE_IDS } from "../policy/rules";
 import { bool, int, oneOf, oneOfNumbers, pattern, strictObject } from "./fields";
 
 /** Route 53 health checker regions (provider enum HealthCheckRegion). */
@@ -205,6 +206,16 @@ export const provisioningSchema = strictObject({
   commandTimeoutSeconds: int(10, 7200).default(600),
 });
 
+/** The policy gate (`npm run check:policy`): findings the site accepts, each with its reason. Not rendered into Terraform. */
+export const suppressionSchema = strictObject({
+  rule: oneOf(RULE_IDS as [string, ...string[]]),
+  resource: pattern(/^\S{1,512}$/, 'a construct path like "dns/Failover/Zone", "<stack>/<address>" or an address; "*" matches any characters'),
+  reason: pattern(/\S/, "a non-empty reason: why the site accepts this finding"),
+});
+export const policySchema = strictObject({
+  suppress: z.array(suppressionSchema, { error: "a list of { rule, resource, reason }" }).default([]),
+});
+
 export const configSchema = strictObject({
   domain: domainName,
   /** Engine of every region that does not set its own. */
@@ -230,6 +241,7 @@ export const configSchema = strictObject({
   alarm: alarmSchema.default({}),
   backend: backendSchema.default({ type: "local" }),
   provisioning: provisioningSchema.default({ enabled: true, sshAgent: false, connectTimeout: "5m", swarmWaitSeconds: 300, commandTimeoutSeconds: 600 }),
+  policy: policySchema.default({ suppress: [] }),
 }).superRefine((config, ctx) => {
   const seen = new Map<string, number>();
   config.regions.forEach((r, i) => {
@@ -341,3 +353,4 @@ export type ServiceConfig = SiteConfig["services"][number];
 export type HealthCheckConfig = SiteConfig["healthCheck"];
 export type BackendConfig = SiteConfig["backend"];
 export type ProvisioningConfig = SiteConfig["provisioning"];
+export type PolicyConfig = SiteConfig["policy"];
