@@ -1,4 +1,5 @@
 // Renders policy and diff reports: a plain-text table for terminals, Markdown for the PR comment, JSON for machines.
+import type { DiffReport } from "./diff";
 import type { Report } from "./run";
 
 /** A plain-text table: columns padded to the widest cell, the last column unpadded. */
@@ -58,4 +59,52 @@ export function policyMarkdown(report: Report): string {
 
 export function policyJson(report: Report): string {
   return `${JSON.stringify({ pass: report.errors === 0, ...report }, null, 2)}\n`;
+}
+
+export function diffSummary(report: DiffReport): string {
+  const resolved = report.moves.filter((m) => m.status !== "unresolved").length;
+  const verdict = report.failures > 0 ? "FAIL" : "PASS";
+  return `check:diff: ${verdict}: ${report.moves.length} renamed resource${report.moves.length === 1 ? "" : "s"}, ${resolved} covered by moved/import, ${report.failures} stateful without`;
+}
+
+function diffRows(report: DiffReport): string[][] {
+  return report.moves.map((m) => [
+    m.status === "unresolved" ? (m.stateful ? "REPLACE (stateful)" : "replace") : m.status,
+    m.type,
+    `${m.from.stack}: ${m.from.address}`,
+    `${m.to.stack}: ${m.to.address}`,
+  ]);
+}
+
+const DIFF_HEADER = ["status", "type", "from (stack: address)", "to (stack: address)"];
+
+function stackRenameNotes(report: DiffReport): string[] {
+  return report.stackRenames.map(
+    (r) => `note: stack ${r.from} is gone and ${r.to} is new: if it was renamed, move its whole state (local: rename terraform.${r.from}.tfstate; S3: copy the key; Terraform Cloud: rename the workspace) rather than resource by resource`,
+  );
+}
+
+export function diffText(report: DiffReport): string {
+  const parts: string[] = [];
+  if (report.moves.length > 0) parts.push(textTable(DIFF_HEADER, diffRows(report)), "");
+  for (const m of report.moves.filter((x) => x.status === "unresolved")) {
+    parts.push(`${m.from.stack}: ${m.from.address} -> ${m.to.stack}: ${m.to.address}${m.stateful ? "" : " (not stateful: re-creating it is safe, a moved block avoids it)"}:`, m.advice, "");
+  }
+  parts.push(...stackRenameNotes(report));
+  parts.push(diffSummary(report));
+  return `${parts.join("\n")}\n`;
+}
+
+export function diffMarkdown(report: DiffReport): string {
+  const parts = [`**${diffSummary(report)}**`, ""];
+  if (report.moves.length > 0) parts.push(markdownTable(DIFF_HEADER, diffRows(report)), "");
+  for (const m of report.moves.filter((x) => x.status === "unresolved" && x.stateful)) {
+    parts.push(`\`${m.from.stack}: ${m.from.address}\` → \`${m.to.stack}: ${m.to.address}\`:`, "", "```hcl", m.advice, "```", "");
+  }
+  parts.push(...stackRenameNotes(report).map((n) => `- ${n}`));
+  return `${parts.join("\n").trimEnd()}\n`;
+}
+
+export function diffJson(report: DiffReport): string {
+  return `${JSON.stringify({ pass: report.failures === 0, ...report }, null, 2)}\n`;
 }
