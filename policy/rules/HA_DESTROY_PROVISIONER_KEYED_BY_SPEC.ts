@@ -18,7 +18,10 @@ function replacementTriggers(r: Resource): [string, Json][] {
   };
   if (r.type === "null_resource") keyed("triggers", r.body.triggers);
   if (r.type === "terraform_data") keyed("triggers_replace", r.body.triggers_replace);
-  list(blocks(r.body.lifecycle)[0]?.replace_triggered_by).forEach((v, i) => out.push([`lifecycle.replace_triggered_by[${i}]`, v]));
+  // Terraform JSON: replace_triggered_by entries are bare references ("null_resource.x"), like depends_on.
+  list(blocks(r.body.lifecycle)[0]?.replace_triggered_by).forEach((v, i) =>
+    out.push([`lifecycle.replace_triggered_by[${i}]`, typeof v === "string" && !v.includes("${") ? `\${${v}}` : v]),
+  );
   return out;
 }
 
