@@ -42,10 +42,10 @@ export function policyText(report: Report): string {
   if (report.suppressed.length > 0) parts.push("Suppressed (config policy.suppress):", textTable(SUPPRESSED_HEADER, suppressedRows(report)), "");
   for (const s of report.unused) parts.push(`note: suppression ${s.rule} for ${JSON.stringify(s.resource)} matched nothing`);
   if (report.unused.length > 0) parts.push("");
-  parts.push(policySummary(report));
   if (report.findings.length > 0) {
     parts.push('To accept a finding, add { "rule": ..., "resource": "<construct path or address>", "reason": "..." } to policy.suppress in the config (RULES.md explains each rule).');
   }
+  parts.push(policySummary(report));
   return `${parts.join("\n")}\n`;
 }
 

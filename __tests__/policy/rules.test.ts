@@ -3,6 +3,7 @@
 import type { SiteConfigInput } from "../../config/schema";
 import { SEED_CONFIG } from "../../config/seed";
 import { RULES } from "../../policy/rules";
+import { runPolicy } from "../../policy/run";
 import { resources } from "../../policy/tf";
 import type { Hit, Json, SynthApp } from "../../policy/types";
 import { addressOf, at, broken, NATIVE_CONFIG, synthApp } from "./fixtures";
@@ -10,12 +11,14 @@ import { addressOf, at, broken, NATIVE_CONFIG, synthApp } from "./fixtures";
 let seed: SynthApp;
 let native: SynthApp;
 let noHealthChecks: SynthApp;
+let nativeOn80: SynthApp;
 
 beforeAll(() => {
   seed = synthApp(SEED_CONFIG);
   native = synthApp(NATIVE_CONFIG);
   noHealthChecks = synthApp({ ...structuredClone(SEED_CONFIG), healthCheck: { enabled: false } } as SiteConfigInput);
-}, 120_000);
+  nativeOn80 = synthApp({ ...structuredClone(NATIVE_CONFIG), services: [{ name: "web", image: "nginx", replicas: 2, ports: [{ published: 80, target: 80 }] }] });
+}, 180_000);
 
 function check(id: string, app: SynthApp): Hit[] {
   const rule = RULES.find((r) => r.id === id);
@@ -46,6 +49,12 @@ describe("CKV_AWS_24 (SSH from the world)", () => {
 describe("CKV_AWS_260 (HTTP from the world)", () => {
   it("passes a site published on 8080 (open to the world, but not port 80)", () => {
     expect(check("CKV_AWS_260", native)).toEqual([]);
+  });
+  it("flags a native site published on :80, which the suppression from RULES.md and docs/config.md accepts", () => {
+    expect(check("CKV_AWS_260", nativeOn80)).toEqual([expect.objectContaining({ stack: WEST, path: `${WEST}/Swarm/Security/Published-80-tcp`, message: "HTTP (tcp/80) is open to 0.0.0.0/0" })]);
+    const report = runPolicy(nativeOn80, [{ rule: "CKV_AWS_260", resource: "swarm-*/Swarm/Security/Published-80-tcp", reason: "a public website serves :80" }]);
+    expect(report.findings.filter((f) => f.rule === "CKV_AWS_260")).toEqual([]);
+    expect(report.suppressed.map((s) => s.finding.rule)).toEqual(["CKV_AWS_260"]);
   });
   it("flags the published-port rule moved to 80", () => {
     const app = broken(native, (s) => Object.assign(at(s[WEST], "aws_vpc_security_group_ingress_rule", "Published-8080-tcp"), { from_port: 80, to_port: 80 }));
