@@ -93,10 +93,10 @@ function adviceFor(from: Resource, to: Resource, crossStack: boolean): string {
     ].join("\n");
   }
   return [
-    `cross-stack move (${from.stack} -> ${to.stack}): a moved block works only inside one state. Either move the state:`,
-    `  terraform state mv -state=<${from.stack} state> -state-out=<${to.stack} state> ${from.address} ${to.address}`,
-    `or forget it in ${from.stack} (terraform state rm ${from.address}) and import it in ${to.stack}:`,
-    `import {\n  to = ${to.address}\n  id = "<the ${from.type} id from the ${from.stack} state>"\n}`,
+    `cross-stack move (${from.stack.name} -> ${to.stack.name}): a moved block works only inside one state. Either move the state:`,
+    `  terraform state mv -state=<${from.stack.name} state> -state-out=<${to.stack.name} state> ${from.address} ${to.address}`,
+    `or forget it in ${from.stack.name} (terraform state rm ${from.address}) and import it in ${to.stack.name}:`,
+    `import {\n  to = ${to.address}\n  id = "<the ${from.type} id from the ${from.stack.name} state>"\n}`,
     `(cdktf: call .importFrom("<id>") on the new construct ${to.path ?? to.address})`,
   ].join("\n");
 }
@@ -116,13 +116,14 @@ export function diffApps(base: SynthApp, head: SynthApp): DiffReport {
   for (const r of gone) {
     const sameType = added.filter((a) => a.type === r.type);
     if (sameType.length === 0) continue; // a plain removal: the plan shows it
-    const block = moved.find((m) => m.stack === r.stack.name && m.from === r.address);
+    // A moved block may name one instance ("aws_x.y[0]"); it still covers the resource.
+    const block = moved.find((m) => m.stack === r.stack.name && m.from.replace(/\[[^\]]*\]$/, "") === r.address);
     const pool = sameType.filter((a) => !taken.has(key(a.stack.name, a.address)));
     const candidates = (pool.length > 0 ? pool : sameType).slice().sort((a, b) => {
       const stackOrder = Number(a.stack.name !== r.stack.name) - Number(b.stack.name !== r.stack.name);
       return stackOrder || distance(label(r), label(a)) - distance(label(r), label(b)) || a.address.localeCompare(b.address);
     });
-    const target = (block && sameType.find((a) => a.stack.name === r.stack.name && a.address === block.to)) ?? candidates[0];
+    const target = (block && sameType.find((a) => a.stack.name === r.stack.name && a.address === block.to.replace(/\[[^\]]*\]$/, ""))) ?? candidates[0];
     taken.add(key(target.stack.name, target.address));
     const crossStack = target.stack.name !== r.stack.name;
     let status: MoveStatus = "unresolved";
