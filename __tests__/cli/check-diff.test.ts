@@ -1,13 +1,21 @@
 // check:diff on a temporary git repository holding a copy of this app: a renamed construct is flagged with the
 // moved block that would cover it, and passes once the moved block is there.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkDiff, parseDiffArgs } from "../../cli/check-diff";
 
 const root = join(__dirname, "..", "..");
-const SOURCES = ["main.ts", "config", "constructs", "stacks", "policy", "scripts", "package.json", "package-lock.json", "tsconfig.json", "cdktf.json"];
+/** The project's files (tracked or new, not ignored), so that the copy synthesizes whatever the app imports. */
+function projectFiles(): string[] {
+  try {
+    const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return out.split("\0").filter((f) => f !== "" && existsSync(join(root, f)));
+  } catch {
+    return ["main.ts", "config", "constructs", "stacks", "policy", "scripts", "package.json", "package-lock.json", "tsconfig.json", "cdktf.json"];
+  }
+}
 const RECORDS = "constructs/failover-dns.ts";
 
 describe("check:diff on a temporary git repository", () => {
@@ -22,7 +30,7 @@ describe("check:diff on a temporary git repository", () => {
 
   beforeAll(() => {
     repo = mkdtempSync(join(tmpdir(), "ha-site-diff-repo-"));
-    for (const source of SOURCES) cpSync(join(root, source), join(repo, source), { recursive: true });
+    for (const file of projectFiles()) cpSync(join(root, file), join(repo, file), { recursive: true });
     symlinkSync(join(root, "node_modules"), join(repo, "node_modules"), "dir");
     writeFileSync(join(repo, ".gitignore"), "node_modules\n.cache/\ncdktf.out/\n");
     git("init", "--quiet", "--initial-branch=main");
