@@ -89,15 +89,15 @@ function adviceFor(from: Resource, to: Resource, crossStack: boolean): string {
   if (!crossStack) {
     return [
       `moved {\n  from = ${from.address}\n  to   = ${to.address}\n}`,
-      `(cdktf: call .moveFromId("${from.address}") on the new construct ${to.path ?? to.address})`,
+      `# cdktf: call .moveFromId("${from.address}") on the new construct ${to.path ?? to.address}`,
     ].join("\n");
   }
   return [
-    `cross-stack move (${from.stack.name} -> ${to.stack.name}): a moved block works only inside one state. Either move the state:`,
-    `  terraform state mv -state=<${from.stack.name} state> -state-out=<${to.stack.name} state> ${from.address} ${to.address}`,
-    `or forget it in ${from.stack.name} (terraform state rm ${from.address}) and import it in ${to.stack.name}:`,
+    `# cross-stack move (${from.stack.name} -> ${to.stack.name}): a moved block works only inside one state. Either move the state:`,
+    `#   terraform state mv -state=<${from.stack.name} state> -state-out=<${to.stack.name} state> ${from.address} ${to.address}`,
+    `# or forget it in ${from.stack.name} (terraform state rm ${from.address}) and import it in ${to.stack.name}:`,
     `import {\n  to = ${to.address}\n  id = "<the ${from.type} id from the ${from.stack.name} state>"\n}`,
-    `(cdktf: call .importFrom("<id>") on the new construct ${to.path ?? to.address})`,
+    `# cdktf: call .importFrom("<id>") on the new construct ${to.path ?? to.address}`,
   ].join("\n");
 }
 

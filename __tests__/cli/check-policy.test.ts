@@ -1,5 +1,6 @@
 // `npm run check:policy`: the seed passes with only reasoned suppressions; errors fail; bad input exits 2.
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,6 +91,17 @@ describe("bad input: one line on stderr, exit 2", () => {
     [[join(dir, "nope")], {}, `ha-site: check:policy: ${join(dir, "nope")}: no such directory; expected a synthesized output directory (run npm run synth first)\n`],
   ])("%j", (argv, env, stderr) => {
     expect(checkPolicy(argv as string[], env)).toEqual({ status: 2, stdout: "", stderr });
+  });
+
+  it("HCL output or a broken cdk.tf.json", () => {
+    const hcl = join(dir, "hcl-out");
+    fs.mkdirSync(join(hcl, "stacks", "dns"), { recursive: true });
+    fs.writeFileSync(join(hcl, "stacks", "dns", "cdk.tf"), 'resource "x" "y" {}\n');
+    expect(checkPolicy([hcl], {})).toEqual({ status: 2, stdout: "", stderr: `ha-site: check:policy: ${join(hcl, "stacks", "dns")}: HCL output (cdk.tf); the policy gate reads JSON: run npm run synth (not synth:hcl)\n` });
+    const bad = join(dir, "bad-out");
+    fs.mkdirSync(join(bad, "stacks", "dns"), { recursive: true });
+    fs.writeFileSync(join(bad, "stacks", "dns", "cdk.tf.json"), "{ nope");
+    expect(checkPolicy([bad], {})).toMatchObject({ status: 2, stderr: expect.stringMatching(/^ha-site: check:policy: .*cdk\.tf\.json: not valid JSON \(.*\)\n$/) });
   });
 
   it("a suppression without a reason is a config error", () => {

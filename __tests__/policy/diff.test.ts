@@ -29,7 +29,7 @@ describe("diffApps", () => {
     expect(report.failures).toBe(1);
     const text = diffText(report);
     expect(text).toContain("moved {\n  from = aws_route53_record.Failover_Secondary_1\n  to   = aws_route53_record.Failover_SecondaryRecord_2\n}");
-    expect(text).toContain('(cdktf: call .moveFromId("aws_route53_record.Failover_Secondary_1") on the new construct dns/Failover/SecondaryRecord)');
+    expect(text).toContain('\n# cdktf: call .moveFromId("aws_route53_record.Failover_Secondary_1") on the new construct dns/Failover/SecondaryRecord\n');
     expect(text).toMatch(/not stateful: re-creating it is safe/);
     expect(text.trimEnd().split("\n").pop()).toBe("check:diff: FAIL: 2 renamed resources, 0 covered by moved/import, 1 stateful without");
     expect(diffMarkdown(report)).toContain("```hcl\nmoved {");
@@ -51,8 +51,8 @@ describe("diffApps", () => {
     const head = app({ dns: base.stacks[0].json, "swarm-b": { resource: { aws_ssm_parameter: { Lock_9: res("swarm-b/Lock") } } } });
     const report = diffApps(base, head);
     expect(report.moves).toEqual([expect.objectContaining({ crossStack: true, status: "unresolved", from: expect.objectContaining({ stack: "swarm-a" }), to: expect.objectContaining({ stack: "swarm-b" }) })]);
-    expect(report.moves[0].advice).toMatch(/^cross-stack move \(swarm-a -> swarm-b\): a moved block works only inside one state/);
-    expect(report.moves[0].advice).toContain("terraform state mv -state=<swarm-a state> -state-out=<swarm-b state> aws_ssm_parameter.Lock_1 aws_ssm_parameter.Lock_9");
+    expect(report.moves[0].advice).toMatch(/^# cross-stack move \(swarm-a -> swarm-b\): a moved block works only inside one state/);
+    expect(report.moves[0].advice).toContain("#   terraform state mv -state=<swarm-a state> -state-out=<swarm-b state> aws_ssm_parameter.Lock_1 aws_ssm_parameter.Lock_9");
     expect(report.moves[0].advice).toContain('import {\n  to = aws_ssm_parameter.Lock_9\n  id = "<the aws_ssm_parameter id from the swarm-a state>"\n}');
     expect(report.stackRenames).toEqual([{ from: "swarm-a", to: "swarm-b" }]);
     expect(diffText(report)).toContain("note: stack swarm-a is gone and swarm-b is new: if it was renamed, move its whole state");
