@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkPolicy } from "../../cli/check-policy";
 import { SEED_CONFIG } from "../../config/seed";
-import { root, synthDir } from "../policy/fixtures";
+import { removeSynthDirs, root, synthDir } from "../policy/fixtures";
 
 let seedOut: string;
 const dir = mkdtempSync(join(tmpdir(), "ha-site-check-policy-"));
@@ -20,6 +20,10 @@ const { policy: _seedPolicy, ...seedWithoutPolicy } = structuredClone(SEED_CONFI
 beforeAll(() => {
   seedOut = synthDir(SEED_CONFIG);
 }, 120_000);
+afterAll(() => {
+  removeSynthDirs();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe("check:policy on the seed", () => {
   it("passes with only the seed's suppressions, each listed with its reason", () => {

@@ -1,7 +1,7 @@
 // Synthesized fixtures for the policy tests: the real `npm run synth` (scripts/synth.mjs) of a config, read
 // back as a SynthApp, plus small helpers to break a copy of it.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SiteConfigInput } from "../../config/schema";
@@ -11,9 +11,17 @@ import type { Json, SynthApp } from "../../policy/types";
 
 export const root = join(__dirname, "..", "..");
 
+const created: string[] = [];
+
+/** Removes every directory synthDir made (call in afterAll). */
+export function removeSynthDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Synthesizes `config` into a temp directory; returns the output directory. */
 export function synthDir(config: SiteConfigInput): string {
   const dir = mkdtempSync(join(tmpdir(), "ha-site-policy-"));
+  created.push(dir);
   const file = join(dir, "config.json");
   writeFileSync(file, JSON.stringify(config));
   const out = join(dir, "cdktf.out");

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RULES } from "../../policy/rules";
@@ -11,10 +11,12 @@ describe("RULES.md", () => {
   });
 
   it("is what the script writes", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "ha-site-rules-md-")), "RULES.md");
+    const tmp = mkdtempSync(join(tmpdir(), "ha-site-rules-md-"));
+    const file = join(tmp, "RULES.md");
     const root = join(__dirname, "..", "..");
     expect(execFileSync(process.execPath, ["--import", "tsx", join(root, "scripts", "rules-md.ts"), file], { cwd: root, encoding: "utf8" })).toBe(`ha-site: wrote ${file}\n`);
     expect(readFileSync(file, "utf8")).toBe(readFileSync(join(root, RULES_MD), "utf8"));
+    rmSync(tmp, { recursive: true, force: true });
   }, 60_000);
 
   it("documents every rule with its severity and rationale", () => {

@@ -6,7 +6,7 @@ import { RULES } from "../../policy/rules";
 import { runPolicy } from "../../policy/run";
 import { resources } from "../../policy/tf";
 import type { Hit, Json, SynthApp } from "../../policy/types";
-import { addressOf, at, broken, NATIVE_CONFIG, synthApp } from "./fixtures";
+import { addressOf, at, broken, NATIVE_CONFIG, removeSynthDirs, synthApp } from "./fixtures";
 
 let seed: SynthApp;
 let native: SynthApp;
@@ -19,6 +19,7 @@ beforeAll(() => {
   noHealthChecks = synthApp({ ...structuredClone(SEED_CONFIG), healthCheck: { enabled: false } } as SiteConfigInput);
   nativeOn80 = synthApp({ ...structuredClone(NATIVE_CONFIG), services: [{ name: "web", image: "nginx", replicas: 2, ports: [{ published: 80, target: 80 }] }] });
 }, 180_000);
+afterAll(removeSynthDirs);
 
 function check(id: string, app: SynthApp): Hit[] {
   const rule = RULES.find((r) => r.id === id);
