@@ -5,6 +5,7 @@
 //   npm pack @aws-sdk/core && tar xzf aws-sdk-core-*.tgz      # no install needed, just the package's files
 //   node scripts/gen-aws-regions.mjs package                  # package/ = the unpacked @aws-sdk/core
 //
+// `--out FILE` writes FILE instead of config/aws-regions.ts.
 // The argument is the unpacked package folder (its package.json names the version written into the file) or
 // the partitions file itself (partitions.json, or the partitions.js module that newer versions ship).
 // Plain Node, no dependencies; deterministic output (partitions and regions sorted).
@@ -49,9 +50,16 @@ export function render(doc, source) {
 }
 
 async function main(argv) {
-  const arg = argv[0];
-  if (!arg || argv.length > 1) {
-    process.stderr.write("usage: node scripts/gen-aws-regions.mjs PACKAGE_DIR|PARTITIONS_FILE\n");
+  const args = [...argv];
+  let out = join(dirname(fileURLToPath(import.meta.url)), "..", "config", "aws-regions.ts");
+  const o = args.indexOf("--out");
+  if (o >= 0) {
+    out = args[o + 1];
+    args.splice(o, 2);
+  }
+  const arg = args[0];
+  if (!arg || !out || args.length > 1) {
+    process.stderr.write("usage: node scripts/gen-aws-regions.mjs PACKAGE_DIR|PARTITIONS_FILE [--out FILE]\n");
     return 2;
   }
   let file = arg;
@@ -66,7 +74,6 @@ async function main(argv) {
     file = join(arg, found);
     source = `${pkg.name} ${pkg.version} (${found})`;
   }
-  const out = join(dirname(fileURLToPath(import.meta.url)), "..", "config", "aws-regions.ts");
   writeFileSync(out, render(await readPartitions(file), source));
   process.stdout.write(`wrote ${relative(process.cwd(), out)} from ${source}\n`);
   return 0;
