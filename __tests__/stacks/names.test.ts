@@ -8,7 +8,7 @@ import { cloudFormationStackName, primaryAlarmName } from "../../stacks/names";
 import { seedWith, type Json } from "../helpers";
 
 const LONG_DOMAIN = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(57)}.com`;
-const NATIVE = { engine: "native", sshCidrs: ["203.0.113.7/32"] } as const;
+const NATIVE = { engine: "native" as const, sshCidrs: ["203.0.113.7/32"] };
 
 function synth(input: SiteConfigInput): Json[] {
   const site = buildSite(Testing.app(), parseConfig(input, "test config"));
