@@ -1,6 +1,9 @@
 // Configs that AWS (or a construct) would reject only at apply time: each is a config error with one exact
 // line naming the field, the value and what is allowed. Each case has exactly one problem.
+import { Testing } from "cdktf";
 import { ConfigError, parseConfig } from "../../config/load";
+import { configSchema } from "../../config/schema";
+import { buildSite } from "../../stacks/site";
 import { AWS_PARTITION_REGIONS, AWS_PARTITION_REGION_PATTERNS } from "../../config/aws-regions";
 import { regionPartition, SUPPORTED_REGIONS } from "../../config/safety";
 import { seedWith, type Json } from "../helpers";
@@ -112,10 +115,18 @@ describe("configs that deploy", () => {
     expect(() => parseConfig(seedWith(overrides), "site.json")).not.toThrow();
   });
 
-  it("keeps env keys such as constructor and toString, with their values", () => {
+  it("keeps env keys such as constructor and toString, with their values, up to the deploy script", () => {
     const env = { constructor: "c", toString: "t", hasOwnProperty: "h", valueOf: "v", OK: "1" };
     const config = parseConfig(seedWith({ services: [service({ env })] }), "site.json");
     expect(Object.entries(config.services[0].env)).toEqual(Object.entries(env));
+    const site = buildSite(Testing.app(), config);
+    const script = JSON.stringify(Testing.synth(site.regions[0]));
+    for (const [key, value] of Object.entries(env)) expect(script).toContain(`--env ${key}=${value}`);
+  });
+
+  it("rejects __proto__ as a field name like any unknown field", () => {
+    const known = Object.keys(configSchema.shape).join(", ");
+    expect(configError(JSON.parse('{"__proto__": {"domain": "x.com"}}'))).toBe(`site.json: __proto__: unknown field (allowed: ${known})`);
   });
 });
 
