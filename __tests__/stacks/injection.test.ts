@@ -208,7 +208,7 @@ describe("Terraform itself reads the values as literals", () => {
   if (skip) console.warn(`Terraform plan check skipped: ${skip}`);
 
   (skip ? it.skip : it)(
-    "terraform plan shows the key name, public key and template parameter verbatim",
+    "terraform plan shows the key name, public key and template parameters verbatim",
     () => {
       const dir = mkdtempSync(join(tmpdir(), "ha-site-injection-"));
       const config = {
@@ -218,7 +218,7 @@ describe("Terraform itself reads the values as literals", () => {
             region: "us-west-2",
             keyName: "swarm${var.ssh_private_key_us_west_2}",
             publicKey: `${PUBLIC_KEY} %{if true}x%{endif}`,
-            templateParameters: { Extra: '${file("/etc/hostname")}' },
+            templateParameters: { Extra: '${file("/etc/hostname")}', Escaped: "$${y}" },
           },
           { region: "us-east-2", keyName: "docker" },
         ],
@@ -240,6 +240,7 @@ describe("Terraform itself reads the values as literals", () => {
       expect(plan.stdout).toMatch(/\+ key_name\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
       expect(plan.stdout).toMatch(/\+ public_key\s+= "ssh-ed25519 \S+ ops@example %\{if true\}x%\{endif\}"/);
       expect(plan.stdout).toMatch(/\+ "Extra"\s+= "\$\{file\(\\"\/etc\/hostname\\"\)\}"/);
+      expect(plan.stdout).toMatch(/\+ "Escaped"\s+= "\$\$\{y\}"/);
     },
     300_000,
   );
