@@ -4,7 +4,12 @@
 import type { z } from "zod";
 import type { EngineName, healthCheckSchema, regionSchema, serviceSchema } from "./schema";
 
-/** Listeners per load balancer: ELBv2 (the native engine's NLB or ALB) 50, Classic (Docker for AWS) 100. */
+/**
+ * Listeners per load balancer: ELBv2 (the native engine's NLB or ALB) 50, not adjustable; Classic (Docker for
+ * AWS, whose swarm adds a listener per published port at run time) 100 by default (adjustable, but a listener
+ * over the quota fails silently inside the swarm). Sources: "Quotas for your Network Load Balancers" and
+ * "Quotas for your Classic Load Balancer" in the Elastic Load Balancing docs.
+ */
 export const LISTENER_LIMITS: Readonly<Record<EngineName, number>> = { native: 50, "docker-for-aws": 100 };
 /** A DNS name: at most 253 characters (without the final dot). */
 export const DNS_NAME_MAX = 253;
