@@ -31,3 +31,18 @@ describe("tfLiteral", () => {
     expect(tfLiteralValues({ KeyName: "${k}", Extra: "%{x}", Plain: "p" })).toEqual({ KeyName: "$${k}", Extra: "%%{x}", Plain: "p" });
   });
 });
+
+describe("the compatibility names (constructs/terraform-literal.ts)", () => {
+  it("are the same function", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const compat = require("../../constructs/terraform-literal") as typeof import("../../constructs/terraform-literal");
+    const ref = Token.asString({ resolve: () => "${var.real}" });
+    for (const text of ["${a}%{b}", `x-${ref}-\${y}`, "plain"]) {
+      expect(compat.terraformLiteral(text)).toBe(tfLiteral(text));
+      expect(compat.escapeTemplate(text)).toBe(tfLiteral(text));
+    }
+    expect(compat.terraformLiteral(undefined)).toBeUndefined();
+    expect(compat.terraformLiterals({ K: "${k}" })).toEqual({ K: "$${k}" });
+    expect(compat.terraformLiterals(undefined)).toBeUndefined();
+  });
+});
