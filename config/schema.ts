@@ -4,6 +4,9 @@ import { z } from "zod";
 import { NATIVE_RESERVED_PORTS } from "../constructs/native/swarm-ports";
 import { RULE_IDS } from "../policy/rules";
 import { bool, int, oneOf, oneOfNumbers, pattern, strictObject } from "./fields";
+import { record, text } from "./fields";
+import { awsRegion, bucketName, cidr, distinctList, domainName, healthCheckPath, vpcCidr } from "./safety";
+import { siteLimits } from "./site-limits";
 
 /** Route 53 health checker regions (provider enum HealthCheckRegion). */
 export const HEALTH_CHECKER_REGIONS = [
@@ -33,10 +36,6 @@ export const MANAGED_TEMPLATE_PARAMETERS = [
 ] as const;
 
 const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
-const domainName = pattern(
-  new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})+$`),
-  'a lower-case DNS name with at least two labels, like "example.com"',
-);
 const recordName = pattern(
   new RegExp(`^$|^${LABEL}(?:\\.${LABEL})*$`),
   'a lower-case name inside the zone, like "www", or "" for the zone apex',
@@ -68,13 +67,12 @@ export const serviceSchema = strictObject({
   image: pattern(IMAGE, 'a docker image reference like "tutum/hello-world" or "registry.example.com:5000/team/app:1.2"'),
   replicas: int(0, 10000),
   ports: z.array(publishedPortSchema, { error: "a list of { published, target }" }).default([]),
-  env: z
-    .record(
-      pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name: letters, digits and '_', not starting with a digit"),
-      pattern(/^[^\u0000-\u001f\u007f]*$/, "a single-line value without control characters"),
-      { error: "a map of environment variable names to string values" },
-    )
-    .default({}),
+  env: record(
+    pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name: letters, digits and '_', not starting with a digit"),
+    pattern(/^[^\u0000-\u001f\u007f]*$/, "a single-line value without control characters"),
+    "a map of environment variable names to string values",
+    "an environment variable name",
+  ).default({}),
 });
 
 export const ENGINES = ["docker-for-aws", "native"] as const;
@@ -84,7 +82,6 @@ const engine = oneOf(ENGINES);
 const OCTET = "(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])";
 const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
 const CIDR = new RegExp(`^${IPV4}\\/([0-9]|[12][0-9]|3[0-2])$`);
-const awsRegion = (example: string) => pattern(/^[a-z]{2}-[a-z]+-[0-9]$/, `an AWS region name like "${example}"`);
 const instanceType = pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like "t2.micro"');
 
 /** Fields only the Docker for AWS engine reads (their defaults are DockerForAwsSwarm's). */
@@ -123,20 +120,22 @@ export const regionSchema = strictObject({
     "an https:// URL of a template in S3 (CloudFormation reads template_url only from S3)",
   ).optional(),
   /** Extra CloudFormation parameters for templates that have more (e.g. a patched copy). */
-  templateParameters: z
-    .record(
-      pattern(/^[A-Za-z0-9]{1,255}$/, "a CloudFormation parameter name (letters and digits)"),
-      z.string({ error: "a string value" }),
-      { error: "a map of CloudFormation parameter names to string values" },
-    )
-    .optional(),
+  templateParameters: record(
+    pattern(/^[A-Za-z0-9]{1,255}$/, "a CloudFormation parameter name (letters and digits)"),
+    text("a string value"),
+    "a map of CloudFormation parameter names to string values",
+    "a CloudFormation parameter name",
+  ).optional(),
   // Native only.
   amiParameter: pattern(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'an SSM parameter name like "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"').optional(),
-  vpc: pattern(
+  vpc: vpcCidr(
     new RegExp(`^(default|${IPV4}\\/(1[6-9]|2[0-4]))$`),
     '"default" or an IPv4 CIDR from /16 to /24 like "10.20.0.0/16" for a new VPC',
   ).optional(),
-  sshCidrs: z.array(pattern(CIDR, 'an IPv4 CIDR like "203.0.113.7/32"'), { error: "a list of IPv4 CIDRs" }).optional(),
+  sshCidrs: distinctList(
+    z.array(cidr(CIDR, 'an IPv4 CIDR like "203.0.113.7/32"'), { error: "a list of IPv4 CIDRs" }),
+    "a CIDR not already listed",
+  ).optional(),
   loadBalancer: oneOf(["nlb", "alb"]).optional(),
 });
 
@@ -154,14 +153,16 @@ export const healthCheckSchema = strictObject({
   type: oneOf(["HTTP", "HTTPS"]).default("HTTP"),
   /** Port checked; default the first service's first published port. */
   port: port.optional(),
-  resourcePath: pattern(/^\/[\x21-\x7e]{0,254}$/, 'a path starting with "/", at most 255 characters, no spaces').default("/"),
+  resourcePath: healthCheckPath.default("/"),
   searchString: pattern(/^[\x20-\x7e]{1,255}$/, "1 to 255 printable characters").optional(),
   requestInterval: oneOfNumbers([10, 30]).default(30),
   failureThreshold: int(1, 10).default(3),
-  regions: z
-    .array(oneOf(HEALTH_CHECKER_REGIONS), { error: "a list of health checker regions" })
-    .min(3, { error: `at least 3 of ${HEALTH_CHECKER_REGIONS.join(", ")}` })
-    .optional(),
+  regions: distinctList(
+    z
+      .array(oneOf(HEALTH_CHECKER_REGIONS), { error: "a list of health checker regions" })
+      .min(3, { error: `at least 3 of ${HEALTH_CHECKER_REGIONS.join(", ")}` }),
+    `a checker region not already listed (Route 53 needs at least 3 distinct of ${HEALTH_CHECKER_REGIONS.join(", ")})`,
+  ).optional(),
 });
 
 export const alarmSchema = strictObject({
@@ -174,7 +175,7 @@ export const alarmSchema = strictObject({
 const localBackendSchema = strictObject({ type: z.literal("local") });
 const s3BackendSchema = strictObject({
   type: z.literal("s3"),
-  bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-')"),
+  bucket: bucketName,
   region: awsRegion("us-east-1"),
   /** Each stack's state is at `<keyPrefix><stack>.tfstate`; default "ha-site/<domain>/". */
   keyPrefix: pattern(/^[A-Za-z0-9!_.*'()/-]{0,900}$/, "an S3 key prefix (letters, digits and !_.*'()/-)").optional(),
@@ -344,7 +345,7 @@ export const configSchema = strictObject({
   } else if (zone.zoneId !== undefined && zone.forceDestroy) {
     ctx.addIssue({ code: "custom", path: ["hostedZone", "forceDestroy"], input: true, message: "false: an existing zone is not destroyed by ha-site" });
   }
-});
+}).superRefine(siteLimits);
 
 export type SiteConfigInput = z.input<typeof configSchema>;
 export type SiteConfig = z.output<typeof configSchema>;

@@ -4,6 +4,7 @@ import type { ITerraformDependable } from "cdktf";
 import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
 import { DOCKER_FOR_AWS_TEMPLATE_URL } from "./docker-for-aws-template";
 import type { ManagerLookup, RegionalSwarm } from "./regional-swarm";
+import { tfLiteral, tfLiteralValues } from "./tf-literal";
 
 export type CloudFormationOnFailure = "DELETE" | "ROLLBACK" | "DO_NOTHING";
 
@@ -74,11 +75,11 @@ export class DockerForAwsSwarm extends Construct implements RegionalSwarm {
       throw new Error(`timeoutMinutes: got ${timeoutMinutes}; expected at least 60 (a swarm takes 10 to 20 minutes, more with many workers)`);
     }
     this.stack = new CloudformationStack(this, "Resource", {
-      name: props.stackName,
-      templateUrl: props.templateUrl ?? DOCKER_FOR_AWS_TEMPLATE_URL,
+      name: tfLiteral(props.stackName),
+      templateUrl: tfLiteral(props.templateUrl ?? DOCKER_FOR_AWS_TEMPLATE_URL),
       capabilities: ["CAPABILITY_IAM"],
       onFailure: props.onFailure ?? "DELETE",
-      parameters: {
+      parameters: tfLiteralValues({
         KeyName: props.keyName,
         ManagerSize: String(props.managers ?? 3),
         ClusterSize: String(workers),
@@ -91,7 +92,7 @@ export class DockerForAwsSwarm extends Construct implements RegionalSwarm {
         EnableSystemPrune: yesNo(props.enableSystemPrune ?? false),
         EnableCloudWatchLogs: yesNo(props.enableCloudWatchLogs ?? true),
         ...props.extraParameters,
-      },
+      }),
       timeouts: { create: `${timeoutMinutes}m`, update: `${timeoutMinutes}m`, delete: "60m" },
       dependsOn: props.dependsOn,
     });

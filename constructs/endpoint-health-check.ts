@@ -2,6 +2,7 @@
 // Target Health only sees the Docker for AWS ELB's host check on port 44554.
 import { Construct } from "constructs";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
+import { tfLiteral } from "./tf-literal";
 
 export type HealthCheckProtocol = "HTTP" | "HTTPS";
 
@@ -45,13 +46,13 @@ export class EndpointHealthCheck extends Construct {
       type: props.searchString === undefined ? protocol : `${protocol}_STR_MATCH`,
       fqdn: props.fqdn,
       port: props.port,
-      resourcePath: props.resourcePath ?? "/",
-      searchString: props.searchString,
+      resourcePath: tfLiteral(props.resourcePath ?? "/"),
+      searchString: props.searchString === undefined ? undefined : tfLiteral(props.searchString),
       requestInterval,
       failureThreshold,
       regions: props.regions,
       enableSni: protocol === "HTTPS" ? true : undefined,
-      tags: { Name: props.name },
+      tags: { Name: tfLiteral(props.name) },
     });
     this.healthCheckId = this.healthCheck.id;
   }

@@ -5,6 +5,7 @@ import type { TerraformProvider } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { tfLiteral } from "./tf-literal";
 
 export interface FailoverAlarmProps {
   /** The health check to watch. */
@@ -26,18 +27,18 @@ export class FailoverAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: FailoverAlarmProps) {
     super(scope, id);
-    this.topicArn = props.topicArn ?? new SnsTopic(this, "Topic", { name: props.name, provider: props.provider }).arn;
+    this.topicArn = props.topicArn ?? new SnsTopic(this, "Topic", { name: tfLiteral(props.name), provider: props.provider }).arn;
     if (props.email !== undefined) {
       new SnsTopicSubscription(this, "Email", {
         topicArn: this.topicArn,
         protocol: "email",
-        endpoint: props.email,
+        endpoint: tfLiteral(props.email),
         provider: props.provider,
       });
     }
     this.alarm = new CloudwatchMetricAlarm(this, "Resource", {
       provider: props.provider,
-      alarmName: props.name,
+      alarmName: tfLiteral(props.name),
       alarmDescription: "The primary region's site fails its Route 53 health check: visitors are being sent to the secondary",
       namespace: "AWS/Route53",
       metricName: "HealthCheckStatus",

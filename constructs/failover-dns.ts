@@ -3,6 +3,8 @@ import { Construct } from "constructs";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { fitName } from "./fit-name";
+import { tfLiteral } from "./tf-literal";
 
 /** One side of the failover pair: a load balancer to alias. */
 export interface FailoverTarget {
@@ -52,8 +54,9 @@ export class FailoverDns extends Construct {
       this.nameServers = zone.nameServers;
     } else {
       const zone = new Route53Zone(this, "Zone", {
-        name: props.domain,
-        comment: `ha-site: failover records for ${props.domain}`,
+        name: tfLiteral(props.domain),
+        // Route 53 comments: at most 256 characters.
+        comment: tfLiteral(fitName(`ha-site: failover records for ${props.domain}`, 256)),
         forceDestroy: props.forceDestroy ?? false,
       });
       this.zoneId = zone.zoneId;
@@ -67,7 +70,7 @@ export class FailoverDns extends Construct {
   private record(id: string, role: "PRIMARY" | "SECONDARY", target: FailoverTarget): Route53Record {
     return new Route53Record(this, id, {
       zoneId: this.zoneId,
-      name: this.fqdn,
+      name: tfLiteral(this.fqdn),
       type: "A",
       setIdentifier: target.setIdentifier,
       failoverRoutingPolicy: { type: role },

@@ -15,6 +15,7 @@ import { DataAwsInstances } from "@cdktf/provider-aws/lib/data-aws-instances";
 import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import type { ServiceConfig } from "../config/schema";
 import type { RegionalSwarm } from "./regional-swarm";
+import { tfLiteral, tfLiteralValues } from "./tf-literal";
 import { serviceDeployScript, serviceRemoveScript, type ServiceDeployScriptOptions } from "./service-script";
 
 export interface SwarmServicesProps {
@@ -35,10 +36,10 @@ export interface SwarmServicesProps {
 
 /**
  * Terraform reads `${` and `%{` in strings as template syntax: a script that should see them literally has
- * them doubled.
+ * them doubled. The script is escaped once, as a whole (the config values in it are not escaped before).
  */
 export function escapeTemplate(text: string): string {
-  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+  return tfLiteral(text);
 }
 
 /**
@@ -76,14 +77,14 @@ export class SwarmServices extends Construct {
     super(scope, id);
     const swarm = props.swarm;
     this.managers = new DataAwsInstances(this, "Managers", {
-      instanceTags: { ...swarm.managerLookup.instanceTags },
+      instanceTags: tfLiteralValues(swarm.managerLookup.instanceTags),
       instanceStateNames: ["running"],
       dependsOn: [swarm.ready],
       lifecycle: {
         postcondition: [
           {
             condition: "${length(self.public_ips) > 0}",
-            errorMessage: `No running swarm manager with a public IP was found (tags ${JSON.stringify(swarm.managerLookup.instanceTags)}): is the swarm up?`,
+            errorMessage: tfLiteral(`No running swarm manager with a public IP was found (tags ${JSON.stringify(swarm.managerLookup.instanceTags)}): is the swarm up?`),
           },
         ],
       },
@@ -97,8 +98,8 @@ export class SwarmServices extends Construct {
     for (const service of props.services) {
       const removeScript = serviceRemoveScript(service.name);
       const removal = new DataResource(this, `Removal-${service.name}`, {
-        triggersReplace: { service: service.name },
-        input: { host: this.managerHost, user: swarm.sshUser, service: service.name },
+        triggersReplace: { service: tfLiteral(service.name) },
+        input: { host: this.managerHost, user: swarm.sshUser, service: tfLiteral(service.name) },
         provisioners: [
           // Only `self` here (Terraform's rule for destroy-time provisioners), so no key variable: the
           // ssh-agent. If the swarm is already gone (or no agent), continue: the stack's destroy removes all.
@@ -116,7 +117,7 @@ export class SwarmServices extends Construct {
         triggers: {
           host: this.managerHost,
           user: swarm.sshUser,
-          spec: serviceSummary(service),
+          spec: tfLiteral(serviceSummary(service)),
           script_sha256: createHash("sha256").update(deployScript).digest("hex"),
         },
         dependsOn: [removal],

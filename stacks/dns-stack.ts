@@ -8,8 +8,10 @@ import { modeledFailoverTime } from "../config/failover-time";
 import { EndpointHealthCheck } from "../constructs/endpoint-health-check";
 import { FailoverAlarm } from "../constructs/failover-alarm";
 import { FailoverDns, type FailoverTarget } from "../constructs/failover-dns";
+import { fitName } from "../constructs/fit-name";
+import { tfLiteral } from "../constructs/tf-literal";
 import type { StackBackend } from "./backend";
-import { DNS_STACK_NAME, sitePort, siteUrl } from "./names";
+import { DNS_STACK_NAME, primaryAlarmName, sitePort, siteUrl } from "./names";
 import { REGIONAL_OUTPUTS, type RegionalStack } from "./regional-stack";
 
 export interface DnsStackProps {
@@ -29,7 +31,7 @@ export class DnsStack extends TerraformStack {
     super(scope, DNS_STACK_NAME);
     props.backend.configure(this, DNS_STACK_NAME);
     const site = props.site;
-    const tags = { "ha-site:domain": site.domain };
+    const tags = { "ha-site:domain": tfLiteral(site.domain) };
     // Route 53 is global; its metrics live in us-east-1, where the alarm must be too.
     new AwsProvider(this, "aws", { region: "us-east-1", defaultTags: [{ tags }] });
     const metricsProvider = new AwsProvider(this, "aws-us-east-1", { alias: "route53_metrics", region: "us-east-1", defaultTags: [{ tags }] });
@@ -44,7 +46,8 @@ export class DnsStack extends TerraformStack {
         const healthCheck = new EndpointHealthCheck(this, `HealthCheck-${regional.region}`, {
           fqdn: dnsName,
           port,
-          name: `${site.domain} ${regional.region}`,
+          // A tag value: at most 256 characters.
+          name: `${fitName(site.domain, 255 - regional.region.length)} ${regional.region}`,
           protocol: check.type,
           resourcePath: check.resourcePath,
           searchString: check.searchString,
@@ -65,7 +68,7 @@ export class DnsStack extends TerraformStack {
     if (this.healthChecks.length > 0) {
       this.alarm = new FailoverAlarm(this, "PrimaryAlarm", {
         healthCheckId: this.healthChecks[0].healthCheckId,
-        name: `ha-site-${site.domain.replace(/\./g, "-")}-primary-unhealthy`,
+        name: primaryAlarmName(site.domain),
         provider: metricsProvider,
         topicArn: site.alarm.topicArn,
         email: site.alarm.email,

@@ -1,5 +1,6 @@
 // Stable names. Stack names are API: they name Terraform Cloud workspaces and state files.
 import type { RegionConfig, ServiceConfig, SiteConfig } from "../config/schema";
+import { fitName } from "../constructs/fit-name";
 
 export const DNS_STACK_NAME = "dns";
 
@@ -8,9 +9,24 @@ export function regionalStackName(region: string): string {
   return `swarm-${region}`;
 }
 
-/** The CloudFormation stack name: set in the config, or derived from the domain, e.g. "nosqlsearch-com-swarm". */
+/**
+ * The CloudFormation stack name: set in the config, or derived from the domain, e.g. "nosqlsearch-com-swarm".
+ * A derived name always fits CloudFormation's rule (a letter, then letters, digits and "-", at most 128): a
+ * domain starting with a digit gets "ha-site-" in front ("ha-site-1password-com-swarm"), a long one is cut
+ * to fit with a hash (fitName).
+ */
 export function cloudFormationStackName(site: SiteConfig, region: RegionConfig): string {
-  return region.stackName ?? `${site.domain.replace(/\./g, "-").slice(0, 120)}-swarm`;
+  if (region.stackName !== undefined) return region.stackName;
+  const base = site.domain.replace(/\./g, "-");
+  const lettered = /^[A-Za-z]/.test(base) ? base : `ha-site-${base}`;
+  return `${fitName(lettered, 128 - "-swarm".length)}-swarm`;
+}
+
+/** Name of the primary's alarm and of its SNS topic: "ha-site-<domain with dashes>-primary-unhealthy", at most 255 (alarm limit). */
+export function primaryAlarmName(domain: string): string {
+  const prefix = "ha-site-";
+  const suffix = "-primary-unhealthy";
+  return `${prefix}${fitName(domain.replace(/\./g, "-"), 255 - prefix.length - suffix.length)}${suffix}`;
 }
 
 /** The name visitors use: the record name inside the domain, or the domain itself. */

@@ -8,6 +8,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import type { RegionConfig, SiteConfig } from "../config/schema";
 import type { RegionalSwarm } from "../constructs/regional-swarm";
 import { SwarmServices } from "../constructs/swarm-services";
+import { tfLiteral } from "../constructs/tf-literal";
 import type { StackBackend } from "./backend";
 import { buildSwarm } from "./engines";
 import { regionalStackName, sitePort, siteUrl, sshKeyVariableName } from "./names";
@@ -46,9 +47,9 @@ export class RegionalStack extends TerraformStack {
     const r = props.region;
     new AwsProvider(this, "aws", {
       region: r.region,
-      defaultTags: [{ tags: { "ha-site:domain": props.site.domain, "ha-site:role": props.role.toLowerCase() } }],
+      defaultTags: [{ tags: { "ha-site:domain": tfLiteral(props.site.domain), "ha-site:role": props.role.toLowerCase() } }],
     });
-    const keyPair = r.publicKey ? new KeyPair(this, "KeyPair", { keyName: r.keyName, publicKey: r.publicKey }) : undefined;
+    const keyPair = r.publicKey ? new KeyPair(this, "KeyPair", { keyName: tfLiteral(r.keyName), publicKey: tfLiteral(r.publicKey) }) : undefined;
     this.swarm = buildSwarm(this, "Swarm", props.site, r, keyPair ? [keyPair] : undefined);
     const provisioning = props.site.provisioning;
     if (provisioning.enabled) {
@@ -59,6 +60,7 @@ export class RegionalStack extends TerraformStack {
             type: "string",
             sensitive: true,
             nullable: false,
+            // A variable description is literal in Terraform (never evaluated): no tfLiteral, which would show "$${".
             description: `SSH private key (PEM/OpenSSH text) of EC2 key pair "${r.keyName}" in ${r.region}, for user ${this.swarm.sshUser} on the managers. Pass it as TF_VAR_${sshKeyVariableName(r.region)} or a sensitive Terraform Cloud variable.`,
           }).stringValue;
       this.services = new SwarmServices(this, "Services", {

@@ -4,7 +4,6 @@
 // AWS, unlike Docker for AWS (python2.7 Lambda, launch configurations). Why and how: docs/which-engine.md,
 // docs/native-bootstrap.md.
 import { Construct } from "constructs";
-import { createHash } from "node:crypto";
 import { Token, type ITerraformDependable } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
@@ -23,6 +22,8 @@ import { SwarmNetwork } from "./network";
 import { NodeRole } from "./node-role";
 import { NodeSecurity } from "./node-security";
 import { NATIVE_RESERVED_PORTS, SSH_PORT } from "./swarm-ports";
+import { fitName, loadBalancerName } from "../fit-name";
+import { tfLiteral } from "../tf-literal";
 
 /** Latest Amazon Linux 2023 (x86_64) AMI id, an AWS public SSM parameter. */
 export const NATIVE_DEFAULT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -184,7 +185,7 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
         description: `ha-site swarm ${role}s of ${stackName}`,
         imageId: this.ami.insecureValue,
         instanceType,
-        keyName: p.keyName,
+        keyName: tfLiteral(p.keyName),
         iamInstanceProfile: { arn: nodeRole.instanceProfile.arn },
         userData: userData(role, stackName, region),
         // IMDSv2 only; hop limit 1 keeps containers on bridge networks away from the role's credentials.
@@ -264,29 +265,8 @@ export function userData(role: NativeSwarmRole, stackName: string, region: strin
   return Buffer.from(script, "utf8").toString("base64");
 }
 
-/** `name` if it has at most `max` characters, else a prefix of it + "-" + 8 hex digits of its hash. */
-export function fitName(name: string, max: number): string {
-  if (name.length <= max) return name;
-  return `${name.slice(0, max - 9).replace(/[-_.]+$/, "")}-${shortHash(name)}`;
-}
-
-/**
- * Load balancer name: at most 32 letters, digits and hyphens, not starting or ending with a hyphen or starting
- * with "internal-". The stack name when it qualifies, else a cleaned prefix + a hash of the stack name.
- */
-export function loadBalancerName(stackName: string): string {
-  if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(stackName) && !/^internal-/i.test(stackName)) return stackName;
-  const clean = stackName
-    .replace(/[^A-Za-z0-9-]+/g, "-")
-    .replace(/^internal-/i, "")
-    .slice(0, 23)
-    .replace(/^-+|-+$/g, "");
-  return `${clean || "swarm"}-${shortHash(stackName)}`;
-}
-
-function shortHash(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 8);
-}
+// The naming helpers live in ../fit-name (one for every construct); re-exported for existing importers.
+export { fitName, loadBalancerName };
 
 interface ListenerSpec {
   readonly port: number;

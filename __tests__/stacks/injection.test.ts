@@ -1,0 +1,247 @@
+// No config value is ever evaluated by Terraform. Every string field of the schema (read from the schema
+// itself: a new field is walked the day it is added) gets `${...}` and `%{...}` values; each must either be
+// rejected with a config error naming that field, or reach the synthesized Terraform JSON as a literal:
+// escaped ($${, %%{) wherever Terraform evaluates templates, verbatim where it does not (variable
+// descriptions, output descriptions, the terraform block). The last test asks Terraform itself.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { ConfigError, parseConfig } from "../../config/load";
+import { configSchema, type SiteConfigInput } from "../../config/schema";
+import { buildSite } from "../../stacks/site";
+import { instantiate, stringFields, withString, type ConcretePath } from "../config/schema-fields";
+import type { Json } from "../helpers";
+
+const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example";
+
+/** Configs that set every string field of the schema (the coverage test below fails when one is missing). */
+const FULL_S3: SiteConfigInput = {
+  domain: "nosqlsearch.com",
+  engine: "docker-for-aws",
+  recordName: "www",
+  hostedZone: { zoneId: "Z0123456789ABCDEFGHIJ" },
+  regions: [
+    {
+      region: "us-west-2",
+      engine: "docker-for-aws",
+      stackName: "site-west",
+      keyName: "swarm",
+      publicKey: PUBLIC_KEY,
+      managerInstanceType: "t2.micro",
+      workerInstanceType: "t2.small",
+      managerDiskType: "gp2",
+      workerDiskType: "gp2",
+      templateUrl: "https://s3.amazonaws.com/my-bucket/Docker.tmpl",
+      templateParameters: { Extra: "value" },
+    },
+    {
+      region: "us-east-2",
+      engine: "native",
+      stackName: "site-east",
+      keyName: "docker",
+      publicKey: PUBLIC_KEY,
+      managerInstanceType: "t3.micro",
+      workerInstanceType: "t3.small",
+      amiParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+      vpc: "10.20.0.0/16",
+      sshCidrs: ["203.0.113.7/32"],
+      loadBalancer: "nlb",
+    },
+  ],
+  services: [{ name: "web", image: "tutum/hello-world", replicas: 2, ports: [{ published: 8080, target: 80, protocol: "tcp" }], env: { GREETING: "hello" } }],
+  healthCheck: { type: "HTTP", resourcePath: "/health", searchString: "Hello", regions: ["us-east-1", "us-west-1", "us-west-2"] },
+  alarm: { email: "ops@example.com", topicArn: "arn:aws:sns:us-east-1:123456789012:ops" },
+  backend: { type: "s3", bucket: "my-state-bucket", region: "us-east-1", keyPrefix: "ha-site/" },
+  provisioning: { connectTimeout: "5m" },
+};
+const FULL_CLOUD: SiteConfigInput = {
+  ...FULL_S3,
+  backend: { type: "cloud", organization: "my-org", workspacePrefix: "ha-", hostname: "app.terraform.io", project: "Sites" },
+};
+const BASES = [FULL_S3, FULL_CLOUD];
+
+/** Values that Terraform would evaluate, and one that is already escaped-looking (must arrive unchanged). */
+const PAYLOADS = ["${var.inject}", "%{if true}inject%{endif}", "$${inject}", '${file("/etc/hostname")}inject', "${TfToken[TOKEN.1]}"];
+const SUSPICIOUS = /inject|TfToken|file\(/;
+
+const FIELDS = stringFields(configSchema);
+
+/** `path` as the config error names it (config/load.ts). */
+function fieldText(path: readonly (string | number)[]): string {
+  return path.reduce<string>((text, key) => {
+    if (typeof key === "number") return `${text}[${key}]`;
+    if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${text}[${JSON.stringify(key)}]`;
+    return text ? `${text}.${key}` : key;
+  }, "");
+}
+
+/** A Terraform template string read as Terraform reads it: its literal text, and the `${...}`/`%{...}` it evaluates. */
+function readTemplate(s: string): { literal: string; evaluated: string[] } {
+  let literal = "";
+  const evaluated: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    if (s.startsWith("$${", i) || s.startsWith("%%{", i)) {
+      literal += s[i] + "{";
+      i += 3;
+    } else if (s.startsWith("${", i) || s.startsWith("%{", i)) {
+      let depth = 0;
+      let j = i + 1;
+      let quoted = false;
+      for (; j < s.length; j++) {
+        const c = s[j];
+        if (quoted) {
+          if (c === "\\") j++;
+          else if (c === '"') quoted = false;
+        } else if (c === '"') quoted = true;
+        else if (c === "{") depth++;
+        else if (c === "}" && --depth === 0) break;
+      }
+      evaluated.push(s.slice(i, j + 1));
+      literal += "\u0000";
+      i = j + 1;
+    } else {
+      literal += s[i++];
+    }
+  }
+  return { literal, evaluated };
+}
+
+/** Arguments Terraform takes literally (never a template): https://developer.hashicorp.com/terraform/language/syntax/json */
+function isLiteralContext(path: readonly string[]): boolean {
+  if (path[0] === "terraform") return true;
+  if (path[0] === "variable" && (path[2] === "description" || path[2] === "default")) return true;
+  return path[0] === "output" && path[2] === "description";
+}
+
+interface Found {
+  /** Literal texts of every string (as Terraform will see them). */
+  readonly literals: string[];
+  /** Evaluated template parts that hold config text: must stay empty. */
+  readonly evaluated: string[];
+}
+
+function scan(json: Json, path: string[] = [], found: Found = { literals: [], evaluated: [] }): Found {
+  if (typeof json === "string") {
+    if (isLiteralContext(path)) {
+      found.literals.push(json);
+    } else {
+      const t = readTemplate(json);
+      found.literals.push(t.literal);
+      for (const e of t.evaluated) if (SUSPICIOUS.test(e)) found.evaluated.push(`${path.join(".")}: ${e}`);
+    }
+  } else if (Array.isArray(json)) {
+    json.forEach((item, i) => scan(item, [...path, String(i)], found));
+  } else if (json !== null && typeof json === "object") {
+    for (const [key, value] of Object.entries(json)) {
+      if (key === "//") continue; // cdktf's metadata: a comment to Terraform
+      if (SUSPICIOUS.test(key) && !isLiteralContext(path)) found.evaluated.push(`${[...path, key].join(".")} (a key)`);
+      scan(value, [...path, key], found);
+    }
+  }
+  return found;
+}
+
+function synthAll(input: unknown): Found {
+  const site = buildSite(Testing.app(), parseConfig(input, "test config"));
+  const found: Found = { literals: [], evaluated: [] };
+  for (const stack of [...site.regions, site.dns]) scan(JSON.parse(Testing.synth(stack)), [], found);
+  return found;
+}
+
+/** Every concrete place of every string field in the full configs. */
+const PLACES: { base: SiteConfigInput; path: ConcretePath }[] = FIELDS.flatMap((abstract) =>
+  BASES.flatMap((base) => instantiate(abstract, base).map((path) => ({ base, path }))),
+).filter((p, i, all) => all.findIndex((q) => fieldText(q.path.steps) === fieldText(p.path.steps) && q.path.recordKey === p.path.recordKey) === i);
+
+describe("the schema walk", () => {
+  it("finds the string fields of the schema, including record keys and values", () => {
+    const names = FIELDS.map((f) => f.join("."));
+    expect(names).toEqual(expect.arrayContaining(["regions.*.keyName", "regions.*.templateParameters.{value}", "services.*.env.{key}", "alarm.email", "backend.organization"]));
+    expect(names.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(FIELDS.map((f) => [f.join(".")]))("the full configs set %s", (name) => {
+    const abstract = FIELDS.find((f) => f.join(".") === name)!;
+    expect(BASES.flatMap((b) => instantiate(abstract, b)).length).toBeGreaterThan(0);
+  });
+
+  it("the full configs are valid and synthesize", () => {
+    for (const base of BASES) expect(synthAll(base).evaluated).toEqual([]);
+  });
+});
+
+describe("a template in any string field is a literal or a config error naming the field", () => {
+  const cases = PLACES.flatMap(({ base, path }) =>
+    PAYLOADS.flatMap((payload) => {
+      const original = path.recordKey ? String(path.steps[path.steps.length - 1]) : (path.steps.reduce<Json>((node, step) => node[step], base) as string);
+      return [payload, `${original}${payload}`].map((value) => [`${path.recordKey ? "key " : ""}${fieldText(path.steps)} = ${value}`, base, path, value] as const);
+    }),
+  );
+
+  it.each(cases)("%s", (_name, base, path, value) => {
+    const input = withString(base, path, value);
+    let error: unknown;
+    try {
+      parseConfig(input, "test config");
+    } catch (e) {
+      error = e;
+    }
+    if (error !== undefined) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const field = fieldText(path.recordKey ? [...path.steps.slice(0, -1), value] : path.steps);
+      expect((error as Error).message.split("\n")[0]).toMatch(new RegExp(`^test config: ${field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `));
+      return;
+    }
+    const found = synthAll(input);
+    expect(found.evaluated).toEqual([]);
+    expect(found.literals.some((text) => text.includes(value))).toBe(true);
+  });
+});
+
+describe("Terraform itself reads the values as literals", () => {
+  const tfValidate = join(__dirname, "..", "..", "..", "shared", "tools", "tf-validate", "tf-validate");
+  const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  const skip = terraform.status !== 0 ? "no terraform binary on PATH" : !existsSync(tfValidate) ? `no ${tfValidate}` : undefined;
+  if (skip) console.warn(`Terraform plan check skipped: ${skip}`);
+
+  (skip ? it.skip : it)(
+    "terraform plan shows the key name, public key and template parameters verbatim",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "ha-site-injection-"));
+      const config = {
+        domain: "nosqlsearch.com",
+        regions: [
+          {
+            region: "us-west-2",
+            keyName: "swarm${var.ssh_private_key_us_west_2}",
+            publicKey: `${PUBLIC_KEY} %{if true}x%{endif}`,
+            templateParameters: { Extra: '${file("/etc/hostname")}', Escaped: "$${y}" },
+          },
+          { region: "us-east-2", keyName: "docker" },
+        ],
+        services: [{ name: "web", image: "tutum/hello-world", replicas: 1, ports: [{ published: 8080, target: 80 }] }],
+      };
+      writeFileSync(join(dir, "site.json"), JSON.stringify(config));
+      const synth = spawnSync(process.execPath, [join(__dirname, "..", "..", "scripts", "synth.mjs")], {
+        cwd: dir,
+        env: { ...process.env, HA_SITE_CONFIG: "site.json", CDKTF_OUTDIR: join(dir, "cdktf.out") },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(synth.stderr).toBe("");
+      expect(synth.status).toBe(0);
+      const plan = spawnSync(tfValidate, ["--plan", "--show-plan", join(dir, "cdktf.out", "stacks", "swarm-us-west-2")], { encoding: "utf8", timeout: 240_000 });
+      expect(plan.stdout).toContain("0 error(s)");
+      expect(plan.status).toBe(0);
+      expect(plan.stdout).toMatch(/\+ "KeyName"\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
+      expect(plan.stdout).toMatch(/\+ key_name\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
+      expect(plan.stdout).toMatch(/\+ public_key\s+= "ssh-ed25519 \S+ ops@example %\{if true\}x%\{endif\}"/);
+      expect(plan.stdout).toMatch(/\+ "Extra"\s+= "\$\{file\(\\"\/etc\/hostname\\"\)\}"/);
+      expect(plan.stdout).toMatch(/\+ "Escaped"\s+= "\$\$\{y\}"/);
+    },
+    300_000,
+  );
+});
