@@ -175,32 +175,68 @@ describe("the schema walk", () => {
 });
 
 describe("a template in any string field is a literal or a config error naming the field", () => {
-  const cases = PLACES.flatMap(({ base, path }) =>
-    PAYLOADS.flatMap((payload) => {
+  // Every place gets every payload, alone and after its original value. Each case first goes through the
+  // schema alone: a rejection must name the field. The accepted cases are then synthesized together, one
+  // config per base, payload and form with every accepted place set at once, each with its own marker
+  // ("inject<N>"), so that one synth shows for each place that its value arrived as a literal and that
+  // nothing is evaluated (20 synths instead of one per case).
+  interface Case {
+    readonly name: string;
+    readonly group: string;
+    readonly base: SiteConfigInput;
+    readonly path: ConcretePath;
+    readonly value: string;
+  }
+  const cases: Case[] = PLACES.flatMap(({ base, path }, place) =>
+    PAYLOADS.flatMap((payload, p) => {
       const original = path.recordKey ? String(path.steps[path.steps.length - 1]) : (path.steps.reduce<Json>((node, step) => node[step], base) as string);
-      return [payload, `${original}${payload}`].map((value) => [`${path.recordKey ? "key " : ""}${fieldText(path.steps)} = ${value}`, base, path, value] as const);
+      const marked = payload.replace("inject", `inject${place}`);
+      return [marked, `${original}${marked}`].map((value, form) => ({
+        name: `${path.recordKey ? "key " : ""}${fieldText(path.steps)} = ${value}`,
+        group: `${BASES.indexOf(base)}/${p}/${form}`,
+        base,
+        path,
+        value,
+      }));
     }),
   );
 
-  it.each(cases)("%s", (_name, base, path, value) => {
-    const input = withString(base, path, value);
-    let error: unknown;
+  const rejection = (input: unknown): unknown => {
     try {
       parseConfig(input, "test config");
+      return undefined;
     } catch (e) {
-      error = e;
+      return e;
     }
-    if (error !== undefined) {
-      expect(error).toBeInstanceOf(ConfigError);
-      const field = fieldText(path.recordKey ? [...path.steps.slice(0, -1), value] : path.steps);
-      expect((error as Error).message.split("\n")[0]).toMatch(new RegExp(`^test config: ${field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `));
-      return;
+  };
+
+  it.each(cases.map((c) => [c.name, c] as const))("%s: the schema accepts it or names the field", (_name, c) => {
+    const error = rejection(withString(c.base, c.path, c.value));
+    if (error === undefined) return; // checked in the synth below
+    expect(error).toBeInstanceOf(ConfigError);
+    const field = fieldText(c.path.recordKey ? [...c.path.steps.slice(0, -1), c.value] : c.path.steps);
+    expect((error as Error).message.split("\n")[0]).toMatch(new RegExp(`^test config: ${field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `));
+  });
+
+  const groups = [...new Set(cases.map((c) => c.group))];
+  it.each(groups)("accepted values of group %s (base/payload/form) reach the Terraform as literals", (group) => {
+    const accepted = cases.filter((c) => c.group === group && rejection(withString(c.base, c.path, c.value)) === undefined);
+    if (accepted.length === 0) return;
+    // Values first, record keys last: renaming a key moves the values a later path would name.
+    const ordered = [...accepted.filter((c) => !c.path.recordKey), ...accepted.filter((c) => c.path.recordKey)];
+    const input = ordered.reduce<unknown>((config, c) => withString(config as SiteConfigInput, c.path, c.value), accepted[0].base);
+    const checks: { found: Found; cases: Case[] }[] =
+      rejection(input) === undefined
+        ? [{ found: synthAll(input), cases: accepted }] // together
+        : accepted.map((c) => ({ found: synthAll(withString(c.base, c.path, c.value)), cases: [c] })); // rules across fields: one by one
+    for (const { found, cases: checked } of checks) {
+      expect(found.evaluated).toEqual([]);
+      for (const c of checked) {
+        // `policy` is read by the policy gate only: it never reaches the Terraform (config/schema.ts).
+        const rendered = c.path.steps[0] !== "policy";
+        expect([c.name, found.literals.some((text) => text.includes(c.value))]).toEqual([c.name, rendered]);
+      }
     }
-    const found = synthAll(input);
-    expect(found.evaluated).toEqual([]);
-    // `policy` is read by the policy gate only: it never reaches the Terraform (config/schema.ts).
-    const rendered = path.steps[0] !== "policy";
-    expect(found.literals.some((text) => text.includes(value))).toBe(rendered);
   });
 });
 
