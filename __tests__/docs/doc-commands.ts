@@ -37,10 +37,11 @@ export function codeSnippets(file: string): DocCommand[] {
   return snippets;
 }
 
-/** Splits a shell command line into words (single and double quotes removed), stopping at `&&`, `|`, `;`. */
+/** Splits a shell command line into words (single and double quotes removed), stopping at `&&`, `|`, `;` or a redirection. */
 export function shellWords(text: string): string[] {
   const words: string[] = [];
-  const re = /'([^']*)'|"([^"]*)"|(&&|\|\||[|;])|([^\s'"|;&]+)/g;
+  // An output redirection starts a word (`2>&1`, `> file`); `<stack>`-style placeholders are words.
+  const re = /'([^']*)'|"([^"]*)"|(&&|\|\||[|;]|(?<=^|\s)\d*>)|([^\s'"|;&]+)/g;
   for (const m of text.matchAll(re)) {
     if (m[3]) break;
     words.push(m[1] ?? m[2] ?? m[4]);
