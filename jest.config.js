@@ -7,4 +7,6 @@ module.exports = {
   testTimeout: 30000,
   // Two cores here: jest would use one worker (cores - 1); most suites wait on child processes anyway.
   maxWorkers: 2,
+  // The default summary, then every skipped test and why (scripts/jest-skip-summary.cjs).
+  reporters: ["default", "<rootDir>/scripts/jest-skip-summary.cjs"],
 };

@@ -185,8 +185,8 @@ const s3BackendSchema = strictObject({
 const cloudBackendSchema = strictObject({
   type: z.literal("cloud"),
   organization: pattern(/^[A-Za-z0-9_-]{1,90}$/, "a Terraform Cloud organization name (letters, digits, '-' and '_')"),
-  /** Each stack gets the workspace `<workspacePrefix><stack>`. */
-  workspacePrefix: pattern(/^[A-Za-z0-9_-]{0,60}$/, "a workspace name prefix (letters, digits, '-' and '_', at most 60)"),
+  /** Each stack gets the workspace `<workspacePrefix><stack>`; default "ha-site-<domain, dots as _>-". */
+  workspacePrefix: pattern(/^[A-Za-z0-9_-]{0,60}$/, "a workspace name prefix (letters, digits, '-' and '_', at most 60)").optional(),
   hostname: pattern(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a host name like "app.terraform.io"').default("app.terraform.io"),
   project: pattern(/^[A-Za-z0-9 _-]{1,40}$/, "a Terraform Cloud project name").optional(),
 });

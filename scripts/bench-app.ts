@@ -4,7 +4,7 @@ import { App } from "cdktf";
 import { parseConfig } from "../config/load";
 import type { SiteConfig } from "../config/schema";
 import { SEED_CONFIG } from "../config/seed";
-import { localBackend } from "../stacks/backend";
+import { localBackendFor } from "../stacks/backend";
 import { DnsStack } from "../stacks/dns-stack";
 import { RegionalStack } from "../stacks/regional-stack";
 
@@ -27,8 +27,8 @@ const regions = Array.from({ length: REGIONS }, (_, i) =>
     site,
     region: { ...seed.regions[i % 2], region: `bench-${i + 1}` },
     role: i === 0 ? "PRIMARY" : "SECONDARY",
-    backend: localBackend,
+    backend: localBackendFor(site.domain),
   }),
 );
-new DnsStack(app, { site, regions: regions.slice(0, 2), backend: localBackend });
+new DnsStack(app, { site, regions: regions.slice(0, 2), backend: localBackendFor(site.domain) });
 app.synth();

@@ -1,5 +1,6 @@
 // Where each stack keeps its state, and how the DNS stack reads the regional stacks' outputs: one state per
 // stack (a file, an S3 key or a Terraform Cloud workspace), read back with the matching remote-state source.
+import { createHash } from "node:crypto";
 import type { Construct } from "constructs";
 import {
   CloudBackend,
@@ -22,22 +23,27 @@ export interface StackBackend {
 }
 
 /**
- * Local state files next to cdktf.out, never inside it (a clean synth deletes cdktf.out). Terraform runs in
- * cdktf.out/stacks/<stack>/, so "../../../" is the directory that holds cdktf.out. Relative, so the output
- * is the same on every machine.
+ * Local state files next to cdktf.out, never inside it (a clean synth deletes cdktf.out), in a folder per site
+ * (`state/<domain>/`), so that two configs never share a state file: synthesizing another site's config can
+ * never point its stacks at this site's state. Terraform runs in cdktf.out/stacks/<stack>/, so "../../../" is
+ * the directory that holds cdktf.out; Terraform creates the folder on the first apply. Relative, so the
+ * output is the same on every machine.
  */
-export function localStatePath(stackName: string): string {
-  return `../../../terraform.${stackName}.tfstate`;
+export function localStatePath(stackName: string, domain: string): string {
+  return `../../../state/${domain}/terraform.${stackName}.tfstate`;
 }
 
-export const localBackend: StackBackend = {
-  configure(stack, stackName) {
-    new LocalBackend(stack, { path: localStatePath(stackName) });
-  },
-  remoteState(scope, id, stackName) {
-    return new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(stackName) });
-  },
-};
+/** The local backend of the site `domain`. */
+export function localBackendFor(domain: string): StackBackend {
+  return {
+    configure(stack, stackName) {
+      new LocalBackend(stack, { path: localStatePath(stackName, domain) });
+    },
+    remoteState(scope, id, stackName) {
+      return new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(stackName, domain) });
+    },
+  };
+}
 
 type S3BackendConfig = Extract<BackendConfig, { type: "s3" }>;
 type CloudBackendConfig = Extract<BackendConfig, { type: "cloud" }>;
@@ -60,29 +66,45 @@ export function s3Backend(config: S3BackendConfig, domain: string): StackBackend
   };
 }
 
-/** The Terraform Cloud workspace of a stack. */
-export function workspaceName(config: CloudBackendConfig, stackName: string): string {
-  return `${config.workspacePrefix}${stackName}`;
+/** Longest default workspace prefix (the config field allows 60; Terraform Cloud names at most 90). */
+const MAX_DEFAULT_PREFIX = 60;
+
+/**
+ * The workspace prefix when the config sets none: "ha-site-" and the domain with its dots written as "_"
+ * (workspace names allow letters, digits, "-" and "_"; a domain has no "_", so two domains never map to the
+ * same prefix), e.g. "ha-site-nosqlsearch_com-". A domain too long for that is cut and followed by a hash of
+ * the whole domain.
+ */
+export function defaultWorkspacePrefix(domain: string): string {
+  const prefix = `ha-site-${domain.replace(/\./g, "_")}-`;
+  if (prefix.length <= MAX_DEFAULT_PREFIX) return prefix;
+  const hash = createHash("sha256").update(domain).digest("hex").slice(0, 12);
+  return `${prefix.slice(0, MAX_DEFAULT_PREFIX - hash.length - 2)}-${hash}-`;
+}
+
+/** The Terraform Cloud workspace of a stack: `<workspacePrefix><stack>`. */
+export function workspaceName(config: CloudBackendConfig, stackName: string, domain: string): string {
+  return `${config.workspacePrefix ?? defaultWorkspacePrefix(domain)}${stackName}`;
 }
 
 /**
  * One Terraform Cloud / HCP Terraform workspace per stack, as cdktf requires. The token comes from the
  * environment (`TF_TOKEN_<host>` or `terraform login`), never from the generated files.
  */
-export function cloudBackend(config: CloudBackendConfig): StackBackend {
+export function cloudBackend(config: CloudBackendConfig, domain: string): StackBackend {
   return {
     configure(stack, stackName) {
       new CloudBackend(stack, {
         hostname: config.hostname,
         organization: config.organization,
-        workspaces: new NamedCloudWorkspace(workspaceName(config, stackName), config.project),
+        workspaces: new NamedCloudWorkspace(workspaceName(config, stackName, domain), config.project),
       });
     },
     remoteState(scope, id, stackName) {
       return new DataTerraformRemoteState(scope, id, {
         hostname: config.hostname,
         organization: config.organization,
-        workspaces: { name: workspaceName(config, stackName) },
+        workspaces: { name: workspaceName(config, stackName, domain) },
       });
     },
   };
@@ -91,10 +113,10 @@ export function cloudBackend(config: CloudBackendConfig): StackBackend {
 export function backendFor(config: BackendConfig, domain: string): StackBackend {
   switch (config.type) {
     case "local":
-      return localBackend;
+      return localBackendFor(domain);
     case "s3":
       return s3Backend(config, domain);
     case "cloud":
-      return cloudBackend(config);
+      return cloudBackend(config, domain);
   }
 }

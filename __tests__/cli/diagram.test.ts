@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BEGIN, DIAGRAM_FILES, siteDiagram, withDiagram } from "../../cli/diagram";
+import { siteDiagram } from "../../cli/diagram";
 import { loadConfig, parseConfig } from "../../config/load";
 import { seedWith } from "../helpers";
 
@@ -34,14 +33,5 @@ describe("siteDiagram", () => {
     expect(text).not.toContain("health check");
     expect(text).not.toContain("alarm");
     expect(text).toContain("existing zone Z123");
-  });
-
-  it.each(DIAGRAM_FILES)("%s holds the built-in config's current diagram (run `npm run diagram`)", (file) => {
-    const text = readFileSync(join(root, file), "utf8");
-    expect(withDiagram(text, siteDiagram(loadConfig({})))).toBe(text);
-  });
-
-  it("refuses a file without markers", () => {
-    expect(() => withDiagram("# nothing here", "flowchart TB")).toThrow(BEGIN);
   });
 });

@@ -7,6 +7,8 @@ import dns2 = require("dns2");
 import type { OutputStream } from "../../cli/drill/report";
 
 const { Packet } = dns2;
+/** RFC 1035 RCODE 3 (dns2 3.0.0 has Packet.RCODE at run time, but its type declarations lack it). */
+const NXDOMAIN = 3;
 
 export interface DnsAnswer {
   addresses: string[];
@@ -35,7 +37,7 @@ export async function startDnsServer(initial: Record<string, DnsAnswer> = {}): P
     queries.push(name);
     const answer = table.get(name);
     if (!answer) {
-      response.header.rcode = Packet.RCODE.NXDOMAIN;
+      response.header.rcode = NXDOMAIN;
     } else if (question.type === Packet.TYPE.A) {
       for (const address of answer.addresses) {
         response.answers.push(

@@ -1,5 +1,7 @@
 import { addressAt, buildTestSite, seedWith, synthJson, type Json } from "../helpers";
+import { posix } from "node:path";
 import { parseConfig } from "../../config/load";
+import { defaultWorkspacePrefix } from "../../stacks/backend";
 
 function stacksWith(backend: Json) {
   const site = buildTestSite(seedWith({ backend }));
@@ -13,10 +15,13 @@ function reader(dns: Json, region: string) {
 }
 
 describe("backends", () => {
-  it("local (default): relative state files outside cdktf.out, read from the same files", () => {
+  it("local (default): relative state files outside cdktf.out, in the site's own folder, read from the same files", () => {
     const { west, dns } = stacksWith({ type: "local" });
-    expect(west.terraform.backend).toEqual({ local: { path: "../../../terraform.swarm-us-west-2.tfstate" } });
-    expect(reader(dns, "us-west-2").state).toEqual({ backend: "local", config: { path: "../../../terraform.swarm-us-west-2.tfstate" } });
+    const path = "../../../state/nosqlsearch.com/terraform.swarm-us-west-2.tfstate";
+    expect(west.terraform.backend).toEqual({ local: { path } });
+    expect(reader(dns, "us-west-2").state).toEqual({ backend: "local", config: { path } });
+    // cdktf runs Terraform in cdktf.out/stacks/<stack>/: three levels up is the folder holding cdktf.out.
+    expect(posix.normalize(posix.join("cdktf.out/stacks/swarm-us-west-2", path))).toBe("state/nosqlsearch.com/terraform.swarm-us-west-2.tfstate");
   });
 
   it("s3: one encrypted, locked key per stack, read from the same key", () => {
@@ -38,6 +43,23 @@ describe("backends", () => {
     const { west } = stacksWith({ type: "s3", bucket: "acme-state", region: "eu-west-1", keyPrefix: "sites/shop/", useLockfile: false });
     expect(west.terraform.backend.s3.key).toBe("sites/shop/swarm-us-west-2.tfstate");
     expect(west.terraform.backend.s3.use_lockfile).toBeUndefined();
+  });
+
+  it("cloud: without workspacePrefix, the workspaces are named after the domain", () => {
+    const { west, dns } = stacksWith({ type: "cloud", organization: "acme" });
+    expect(west.terraform.cloud.workspaces.name).toBe("ha-site-nosqlsearch_com-swarm-us-west-2");
+    expect(dns.terraform.cloud.workspaces.name).toBe("ha-site-nosqlsearch_com-dns");
+    expect(reader(dns, "us-west-2").state.config.workspaces).toEqual({ name: "ha-site-nosqlsearch_com-swarm-us-west-2" });
+  });
+
+  it("default workspace prefix: valid workspace names, one per domain, also for very long domains", () => {
+    const long = `${"a".repeat(63)}.${"b".repeat(63)}.com`;
+    const prefixes = ["a-b.com", "a.b-com", "a.b.com", "ab.com", long, `${long.slice(0, -3)}org`].map(defaultWorkspacePrefix);
+    expect(new Set(prefixes).size).toBe(prefixes.length);
+    for (const prefix of prefixes) {
+      expect(prefix).toMatch(/^[A-Za-z0-9_-]{1,60}$/);
+      expect(`${prefix}swarm-ap-southeast-2`.length).toBeLessThanOrEqual(90);
+    }
   });
 
   it("cloud: one workspace per stack, the DNS stack reads the regional workspaces, no token anywhere", () => {
@@ -73,5 +95,35 @@ describe("backends", () => {
     [{ type: "local", path: "/abs/state" }, "backend.path: unknown field"],
   ])("rejects %j", (backend, message) => {
     expect(() => parseConfig(seedWith({ backend: backend as Json }), "site.json")).toThrow(`site.json: ${message}`);
+  });
+});
+
+describe("state keyed by site", () => {
+  /** Every place a synthesized stack keeps or reads state: backend paths, S3 keys, workspace names. */
+  function stateLocations(domain: string, backend: Json): string[] {
+    const site = buildTestSite(seedWith({ domain, backend }));
+    const locations: string[] = [];
+    for (const stack of [...site.regions, site.dns].map(synthJson)) {
+      const own = stack.terraform.backend?.local?.path ?? stack.terraform.backend?.s3?.key ?? stack.terraform.cloud?.workspaces?.name;
+      expect(own).toEqual(expect.any(String));
+      locations.push(own);
+      for (const state of Object.values<Json>(stack.data?.terraform_remote_state ?? {})) {
+        locations.push(state.config.path ?? state.config.key ?? state.config.workspaces.name);
+      }
+    }
+    return locations;
+  }
+
+  it.each([
+    ["local", { type: "local" }],
+    ["s3", { type: "s3", bucket: "acme-state", region: "eu-west-1" }],
+    ["cloud", { type: "cloud", organization: "acme" }],
+  ])("%s: two domains share no state path, key or workspace", (_, backend) => {
+    const a = stateLocations("nosqlsearch.com", backend);
+    const b = stateLocations("shop.example.org", backend);
+    expect(a).toHaveLength(5); // 3 stacks' own state + the DNS stack's 2 readers
+    expect(a.filter((location) => b.includes(location))).toEqual([]);
+    // ...while within one site, the DNS stack reads exactly the regional stacks' own state.
+    expect(new Set(a).size).toBe(3);
   });
 });

@@ -27,11 +27,11 @@ describe("site built from the seed config", () => {
 
   it("keeps state in relative files outside cdktf.out, and the DNS stack reads them", () => {
     for (const [stack, name] of [[west, "swarm-us-west-2"], [east, "swarm-us-east-2"], [dns, "dns"]] as const) {
-      expect(stack.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+      expect(stack.terraform.backend).toEqual({ local: { path: `../../../state/nosqlsearch.com/terraform.${name}.tfstate` } });
     }
     const states: Json = dns.data.terraform_remote_state;
     expect(Object.values(states).map((s: Json) => s.config.path).sort()).toEqual(
-      [localStatePath("swarm-us-east-2"), localStatePath("swarm-us-west-2")].sort(),
+      [localStatePath("swarm-us-east-2", "nosqlsearch.com"), localStatePath("swarm-us-west-2", "nosqlsearch.com")].sort(),
     );
   });
 
@@ -51,7 +51,7 @@ describe("site built from the seed config", () => {
   it("aliases PRIMARY to us-west-2's load balancer and SECONDARY to us-east-2's", () => {
     const stateOf = (region: string) => {
       const id = addressAt(dns, "terraform_remote_state", `Region-${region}`, "data");
-      expect(dns.data.terraform_remote_state[id].config.path).toBe(localStatePath(`swarm-${region}`));
+      expect(dns.data.terraform_remote_state[id].config.path).toBe(localStatePath(`swarm-${region}`, "nosqlsearch.com"));
       return `data.terraform_remote_state.${id}.outputs`;
     };
     const primary = resourceAt(dns, "aws_route53_record", "Failover/Primary");
