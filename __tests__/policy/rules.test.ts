@@ -231,7 +231,7 @@ describe("HA_SENSITIVE_OUTPUT", () => {
 
 describe("HA_LOCAL_STATE_IN_OUTDIR", () => {
   it("passes ha-site's local state next to cdktf.out", () => {
-    expect(seed.stacks[0].json.terraform.backend.local.path).toBe("../../../terraform.dns.tfstate");
+    expect(seed.stacks[0].json.terraform.backend.local.path).toBe("../../../state/nosqlsearch.com/terraform.dns.tfstate");
     expect(check("HA_LOCAL_STATE_IN_OUTDIR", seed)).toEqual([]);
   });
   it("flags state inside the output directory, an absolute path and no backend", () => {
