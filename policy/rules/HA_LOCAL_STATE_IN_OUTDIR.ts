@@ -6,7 +6,7 @@ export const rule: Rule = {
   description: "Local state lives outside the output directory (cdktf.out), at a relative path",
   severity: "error",
   rationale:
-    "cdktf.out is rebuilt by every synth and deleted by `rm -rf cdktf.out`: state kept there (cdktf's default, or a stack without a backend) is one clean build away from losing a live site, after which Terraform plans to create everything again. An absolute path works on one machine only. Keep `terraform.<stack>.tfstate` next to cdktf.out (ha-site's local backend), or use S3 / Terraform Cloud.",
+    "cdktf.out is rebuilt by every synth and deleted by `rm -rf cdktf.out`: state kept there (cdktf's default, or a stack without a backend) is one clean build away from losing a live site, after which Terraform plans to create everything again. An absolute path works on one machine only. X, or use S3 / Terraform Cloud.",
   check: (app) =>
     app.stacks.flatMap((stack): Hit[] => {
       const backend = stack.json?.terraform?.backend ?? {};
