@@ -13,8 +13,14 @@ export interface Site {
 export function buildSite(scope: Construct, site: SiteConfig): Site {
   const backend = backendFor(site.backend, site.domain);
   const regions = site.regions.map(
-    (region, i) => new RegionalStack(scope, { site, region, role: i === 0 ? "PRIMARY" : "SECONDARY", backend }),
+    (region, i) => new RegionalStack(scope, { site, region, role: regionRole(site, i), backend }),
   );
   const dns = new DnsStack(scope, { site, regions, backend });
   return { regions, dns };
+}
+
+/** PRIMARY / SECONDARY with failover routing (every standby of a chain is SECONDARY); ACTIVE otherwise. */
+export function regionRole(site: SiteConfig, index: number): string {
+  if (site.routing.policy !== "failover") return "ACTIVE";
+  return index === 0 ? "PRIMARY" : "SECONDARY";
 }
