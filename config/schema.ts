@@ -240,7 +240,10 @@ function checkRouting(config: RoutingInput, ctx: z.RefinementCtx): void {
   const policy = config.routing.policy;
   if (policy === "failover" && config.regions.length < 2) {
     ctx.addIssue({
-      code: "custom",
+      code: "too_small",
+      origin: "array",
+      minimum: 2,
+      inclusive: true,
       path: ["regions"],
       input: config.regions,
       message: 'at least 2 regions for routing.policy "failover" (the first is PRIMARY), or another routing.policy ("latency", "weighted", "accelerator")',

@@ -17,6 +17,8 @@ export interface FailoverAlarmProps {
   readonly topicArn?: string;
   /** Address to subscribe to the topic (AWS asks it to confirm). @default - no subscription */
   readonly email?: string;
+  /** Name of the topic created when `topicArn` is not given. @default - `name` */
+  readonly topicName?: string;
   /** @default - the primary's text: "The primary region's site fails its Route 53 health check: ..." */
   readonly description?: string;
 }
@@ -28,7 +30,7 @@ export class FailoverAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: FailoverAlarmProps) {
     super(scope, id);
-    this.topicArn = props.topicArn ?? new SnsTopic(this, "Topic", { name: props.name, provider: props.provider }).arn;
+    this.topicArn = props.topicArn ?? new SnsTopic(this, "Topic", { name: props.topicName ?? props.name, provider: props.provider }).arn;
     if (props.email !== undefined) {
       new SnsTopicSubscription(this, "Email", {
         topicArn: this.topicArn,

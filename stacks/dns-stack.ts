@@ -110,6 +110,7 @@ export class DnsStack extends TerraformStack {
             name: `${prefix}-${region}-unhealthy`,
             provider: metricsProvider,
             topicArn: first?.topicArn ?? site.alarm.topicArn,
+            topicName: `${prefix}-health`,
             email: first ? undefined : site.alarm.email,
             description: `The site in ${region} fails its Route 53 health check: visitors are being sent to ${modeledRoutingTime(site).destination}`,
           });
