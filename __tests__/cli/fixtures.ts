@@ -11,6 +11,8 @@ const { Packet } = dns2;
 export interface DnsAnswer {
   addresses: string[];
   ttl: number;
+  /** Answers taken in turn, one per query (weighted routing's one-of-many); replaces `addresses`. */
+  rotate?: string[][];
 }
 
 export interface TestDnsServer {
@@ -27,6 +29,7 @@ export interface TestDnsServer {
 /** A UDP DNS server on 127.0.0.1, ephemeral port, answering A queries from a table (NXDOMAIN otherwise). */
 export async function startDnsServer(initial: Record<string, DnsAnswer> = {}): Promise<TestDnsServer> {
   const table = new Map(Object.entries(initial));
+  let turn = 0;
   const queries: string[] = [];
   const udp = dns2.createUDPServer((request, send) => {
     const response = Packet.createResponseFromRequest(request);
@@ -37,7 +40,8 @@ export async function startDnsServer(initial: Record<string, DnsAnswer> = {}): P
     if (!answer) {
       response.header.rcode = Packet.RCODE.NXDOMAIN;
     } else if (question.type === Packet.TYPE.A) {
-      for (const address of answer.addresses) {
+      const addresses = answer.rotate ? answer.rotate[turn++ % answer.rotate.length] : answer.addresses;
+      for (const address of addresses) {
         response.answers.push(
           Packet.createResourceFromQuestion(question, { type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: answer.ttl, address }),
         );
