@@ -2,7 +2,7 @@
 // one of several regions per query, and an accelerator-like pair of IPs that never changes while the region
 // behind it does. --region tells the regions apart; the summary has the switch time per region.
 import { main } from "../../cli/drill";
-import { Collector, startDnsServer, startHttpServers, tutumHandler, type Handler, type TestDnsServer, type TestHttpServer } from "./fixtures";
+import { Collector, startingClock, startDnsServer, startHttpServers, tutumHandler, type Handler, type TestDnsServer, type TestHttpServer } from "./fixtures";
 
 const NAME = "www.drill.test";
 const WEST = "127.0.0.2";
@@ -13,16 +13,19 @@ const ANYCAST = ["127.0.0.5", "127.0.0.6"];
 let dns: TestDnsServer | undefined;
 let servers: TestHttpServer[] = [];
 const timers: NodeJS.Timeout[] = [];
+/** Actions at seconds after the drill starts (scheduled when it first reads its clock). */
+let timeline: [number, () => unknown][] = [];
 
 afterEach(async () => {
   timers.splice(0).forEach(clearTimeout);
   await Promise.all([dns?.close(), ...servers.map((s) => s.stop())]);
   dns = undefined;
   servers = [];
+  timeline = [];
 });
 
 function at(seconds: number, action: () => unknown): void {
-  timers.push(setTimeout(action, seconds * 1000));
+  timeline.push([seconds, action]);
 }
 
 async function drill(args: string[]): Promise<{ code: number; records: any[]; stderr: string }> {
@@ -30,7 +33,13 @@ async function drill(args: string[]): Promise<{ code: number; records: any[]; st
   const stderr = new Collector();
   const code = await main(
     ["--domain", NAME, "--port", String(servers[0].port), "--resolver", dns!.server, "--interval", "0.1", "--timeout", "0.4", "--json", ...args],
-    { stdout, stderr, env: {}, signal: new AbortController().signal },
+    {
+      stdout,
+      stderr,
+      env: {},
+      signal: new AbortController().signal,
+      clock: startingClock(() => timeline.forEach(([seconds, action]) => timers.push(setTimeout(action, seconds * 1000)))),
+    },
   );
   return { code, records: stdout.lines().map((l) => JSON.parse(l)), stderr: stderr.text };
 }

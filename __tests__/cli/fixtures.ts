@@ -4,6 +4,7 @@ import { once } from "node:events";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import dns2 = require("dns2");
+import { systemClock, type Clock } from "../../cli/drill/clock";
 import type { OutputStream } from "../../cli/drill/report";
 
 const { Packet } = dns2;
@@ -162,5 +163,23 @@ export class FakeClock {
   now = (): number => this.t;
   sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
     if (!signal?.aborted) this.t += Math.max(0, ms);
+  };
+}
+
+/**
+ * The real clock, except that `onStart` runs when the drill first reads it (its t = 0): a timeline scheduled
+ * there is relative to the drill's start, however long the drill took to start on a loaded machine.
+ */
+export function startingClock(onStart: () => void): Clock {
+  let started = false;
+  return {
+    now: () => {
+      if (!started) {
+        started = true;
+        onStart();
+      }
+      return systemClock.now();
+    },
+    sleep: systemClock.sleep,
   };
 }
