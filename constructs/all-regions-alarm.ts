@@ -5,12 +5,17 @@
 // will not fix it. A composite alarm costs one alarm and needs no extra health check (a Route 53 CALCULATED
 // check would cost one more health check and only repeat the per-region checks).
 import { Construct } from "constructs";
-import type { TerraformProvider } from "cdktf";
+import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 
 export interface AllRegionsAlarmProps {
-  /** Names of the per-region alarms (all of them must be in ALARM). */
+  /**
+   * Names of the per-region alarms (all of them must be in ALARM), as plain strings: cdktf's HCL output
+   * cannot write a reference inside a string that also holds quotes.
+   */
   readonly alarmNames: readonly string[];
+  /** The region alarms, so that they exist before the rule names them. @default - none */
+  readonly dependsOn?: ITerraformDependable[];
   /** Alarm name. */
   readonly name: string;
   /** The provider of the region alarms (us-east-1): a composite alarm watches alarms of its own region. */
@@ -39,6 +44,7 @@ export class AllRegionsAlarm extends Construct {
       alarmRule: this.rule,
       alarmActions: [props.topicArn],
       okActions: [props.topicArn],
+      dependsOn: props.dependsOn,
     });
   }
 }

@@ -25,11 +25,14 @@ export interface FailoverAlarmProps {
 
 export class FailoverAlarm extends Construct {
   public readonly alarm: CloudwatchMetricAlarm;
+  /** The alarm name, as a plain string (`alarm.alarmName` is a reference). */
+  public readonly name: string;
   /** The notified topic. */
   public readonly topicArn: string;
 
   constructor(scope: Construct, id: string, props: FailoverAlarmProps) {
     super(scope, id);
+    this.name = props.name;
     this.topicArn = props.topicArn ?? new SnsTopic(this, "Topic", { name: props.topicName ?? props.name, provider: props.provider }).arn;
     if (props.email !== undefined) {
       new SnsTopicSubscription(this, "Email", {

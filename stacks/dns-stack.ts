@@ -118,7 +118,8 @@ export class DnsStack extends TerraformStack {
           this.regionAlarms.push(alarm);
         });
         this.allRegionsAlarm = new AllRegionsAlarm(this, "AllRegionsAlarm", {
-          alarmNames: this.regionAlarms.map((a) => a.alarm.alarmName),
+          alarmNames: this.regionAlarms.map((a) => a.name),
+          dependsOn: this.regionAlarms.map((a) => a.alarm),
           name: `${prefix}-all-regions-unhealthy`,
           provider: metricsProvider,
           topicArn: first!.topicArn,

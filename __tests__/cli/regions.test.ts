@@ -60,7 +60,7 @@ describe("switch per region", () => {
 
 describe("drill defaults per routing policy", () => {
   it("takes the RTO of the config's policy", () => {
-    const native = { region: "us-west-2", keyName: "k", engine: "native", sshCidrs: ["203.0.113.0/24"] };
+    const native = { region: "us-west-2", keyName: "k", engine: "native" as const, sshCidrs: ["203.0.113.0/24"] };
     expect(drillDefaults(parseConfig(seedWith({ routing: { policy: "accelerator" }, regions: [native] }))).rtoSeconds).toBe(60);
     expect(drillDefaults(parseConfig(seedWith({ routing: { policy: "latency" } }))).rtoSeconds).toBe(210);
   });

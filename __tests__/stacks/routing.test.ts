@@ -1,5 +1,12 @@
 // The DNS stack per routing policy: records, routing blocks, set identifiers, health checks, alarms, the
 // accelerator and the outputs.
+import { App } from "cdktf";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../../config/load";
+import { synthesize } from "../../stacks/hcl-output";
+import { buildSite } from "../../stacks/site";
 import { addressAt, buildTestSite, resourceAt, seedWith, synthJson, type Json } from "../helpers";
 
 const d4a = (region: string, extra: Json = {}) => ({ region, keyName: "k", ...extra });
@@ -65,11 +72,12 @@ describe("failover with three regions: a failover chain", () => {
     const all = resourceAt(dns, "aws_cloudwatch_composite_alarm", "AllRegionsAlarm");
     expect(all.alarm_name).toBe("ha-site-nosqlsearch-com-all-regions-unhealthy");
     expect(all.provider).toBe("aws.route53_metrics");
-    const primaryAlarm = addressAt(dns, "aws_cloudwatch_metric_alarm", "PrimaryAlarm");
     expect(all.alarm_rule).toBe(
-      [`PrimaryAlarm`, "Alarm-us-east-2", "Alarm-eu-west-1"]
-        .map((id) => `ALARM("\${aws_cloudwatch_metric_alarm.${id === "PrimaryAlarm" ? primaryAlarm : addressAt(dns, "aws_cloudwatch_metric_alarm", id)}.alarm_name}")`)
-        .join(" AND "),
+      'ALARM("ha-site-nosqlsearch-com-primary-unhealthy") AND ALARM("ha-site-nosqlsearch-com-us-east-2-unhealthy") AND ALARM("ha-site-nosqlsearch-com-eu-west-1-unhealthy")',
+    );
+    // The rule names the alarms as text: the dependency keeps them created first (and deleted last).
+    expect(all.depends_on.sort()).toEqual(
+      ["PrimaryAlarm", "Alarm-us-east-2", "Alarm-eu-west-1"].map((id) => `aws_cloudwatch_metric_alarm.${addressAt(dns, "aws_cloudwatch_metric_alarm", id)}`).sort(),
     );
   });
 
@@ -213,5 +221,27 @@ describe("two-region failover with alarm.everyRegion", () => {
     expect(resourceAt(dns, "aws_cloudwatch_composite_alarm", "AllRegionsAlarm")).toBeDefined();
     // The records are the pair, untouched.
     expect(records(dns).map((r) => r.failover_routing_policy.type).sort()).toEqual(["PRIMARY", "SECONDARY"]);
+  });
+});
+
+describe("HCL output of a routed site", () => {
+  it("writes the all-regions alarm rule as a valid HCL string (quotes escaped, no reference inside)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ha-site-hcl-"));
+    const before = process.env.SYNTH_HCL_OUTPUT;
+    process.env.SYNTH_HCL_OUTPUT = "true";
+    try {
+      const app = new App({ outdir: dir, skipValidation: true });
+      buildSite(app, parseConfig(seedWith({ routing: { policy: "latency" }, regions: THREE })));
+      synthesize(app, { SYNTH_HCL_OUTPUT: "true" });
+      const hcl = readFileSync(join(dir, "stacks", "dns", "cdk.tf"), "utf8");
+      expect(hcl).toContain(
+        'alarm_rule = "ALARM(\\"ha-site-nosqlsearch-com-us-west-2-unhealthy\\") AND ALARM(\\"ha-site-nosqlsearch-com-us-east-2-unhealthy\\") AND ALARM(\\"ha-site-nosqlsearch-com-eu-west-1-unhealthy\\")"',
+      );
+      expect(hcl).toMatch(/latency_routing_policy \{\s+region = "eu-west-1"\s+\}/);
+    } finally {
+      if (before === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
