@@ -19,8 +19,11 @@ export function buildSite(scope: Construct, site: SiteConfig): Site {
   return { regions, dns };
 }
 
-/** PRIMARY / SECONDARY with failover routing (every standby of a chain is SECONDARY); ACTIVE otherwise. */
-export function regionRole(site: SiteConfig, index: number): string {
-  if (site.routing.policy !== "failover") return "ACTIVE";
+/**
+ * PRIMARY for the first region, SECONDARY for the others (a failover chain's standbys), whatever the routing
+ * policy: the role is a default tag of every regional resource, and a policy change must not retag them all
+ * (for Docker for AWS that is a CloudFormation stack update, which the template's python2.7 Lambda can fail).
+ */
+export function regionRole(_site: SiteConfig, index: number): string {
   return index === 0 ? "PRIMARY" : "SECONDARY";
 }
