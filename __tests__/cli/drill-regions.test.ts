@@ -76,7 +76,7 @@ test("weighted DNS: one of several regions per poll; the failed region's switch 
   expect(west.lastOkSeconds).toBeLessThan(WEST_STOPS + 0.05);
   expect(west.failedSeconds).toBeGreaterThanOrEqual(WEST_STOPS - 0.05);
   expect(west.switchedSeconds).toBeGreaterThanOrEqual(DNS_DROPS_WEST - 0.35);
-  expect(west.switchedSeconds).toBeLessThan(DNS_DROPS_WEST + 0.4);
+  expect(west.switchedSeconds).toBeLessThan(DNS_DROPS_WEST + 0.5);
   expect(west.seconds).toBeCloseTo(west.switchedSeconds - west.lastOkSeconds, 2);
   expect(["us-east-2", "eu-west-1"]).toContain(west.to[0]);
   // The regions that were never down have no switch; the DNS answer changed at every poll.
@@ -104,8 +104,9 @@ test("accelerator: the same two IPs throughout; the region behind them changes, 
     expect.objectContaining({ region: "us-west-2", to: ["eu-central-1"], recovered: false }),
   ]);
   const [west] = summary.regionSwitches;
-  expect(west.switchedSeconds).toBeGreaterThanOrEqual(1.4 - 0.05);
-  expect(west.switchedSeconds).toBeLessThan(1.4 + 0.35);
+  // A poll is timed by its start: one that started a little before 1.4 s may already reach the east backends.
+  expect(west.switchedSeconds).toBeGreaterThanOrEqual(1.4 - 0.35);
+  expect(west.switchedSeconds).toBeLessThan(1.4 + 0.5);
   expect(west.seconds).toBeGreaterThan(0.5);
   // Both addresses answered each good poll, from one region.
   const good = records.filter((r) => r.type === "poll" && r.good);
