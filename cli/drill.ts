@@ -11,7 +11,7 @@ import { makePoll } from "./drill/poll";
 import { httpProbe, type Probe, type ProbeTarget } from "./drill/probe";
 import { Reporter, reportMode, type OutputStream } from "./drill/report";
 import { RegionLookupError, resolveRegions, type RegionMap } from "./drill/regions";
-import { dnsLookup, resolverServer, ResolverError, type HostLookup, type Lookup } from "./drill/resolve";
+import { dnsLookup, resolverServer, ResolverError, systemHostLookup, type HostLookup, type Lookup } from "./drill/resolve";
 import { summarize } from "./drill/summary";
 
 export const EXIT_PASS = 0;
@@ -84,7 +84,7 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
   let regions: RegionMap | undefined;
   if (options.regions.length > 0) {
     try {
-      regions = await resolveRegions(options.regions, deps.hostLookup ?? ((host) => import("node:dns").then((dns) => dns.promises.lookup(host, { all: true }))));
+      regions = await resolveRegions(options.regions, deps.hostLookup ?? systemHostLookup);
     } catch (e) {
       if (!(e instanceof RegionLookupError)) throw e;
       stderr.write(`drill: ${e.message}\n${USAGE_HINT}\n`);
