@@ -10,7 +10,8 @@ import { runPolls } from "./drill/loop";
 import { makePoll } from "./drill/poll";
 import { httpProbe, type Probe, type ProbeTarget } from "./drill/probe";
 import { Reporter, reportMode, type OutputStream } from "./drill/report";
-import { dnsLookup, resolverServer, ResolverError, type HostLookup, type Lookup } from "./drill/resolve";
+import { RegionLookupError, resolveRegions, type RegionMap } from "./drill/regions";
+import { dnsLookup, resolverServer, ResolverError, systemHostLookup, type HostLookup, type Lookup } from "./drill/resolve";
 import { summarize } from "./drill/summary";
 
 export const EXIT_PASS = 0;
@@ -79,6 +80,18 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
     }
   }
 
+  // --region names (load balancer names) are looked up once, through the system like a --resolver name.
+  let regions: RegionMap | undefined;
+  if (options.regions.length > 0) {
+    try {
+      regions = await resolveRegions(options.regions, deps.hostLookup ?? systemHostLookup);
+    } catch (e) {
+      if (!(e instanceof RegionLookupError)) throw e;
+      stderr.write(`drill: ${e.message}\n${USAGE_HINT}\n`);
+      return EXIT_USAGE;
+    }
+  }
+
   const timeoutMs = options.timeoutSeconds * 1000;
   const target: ProbeTarget = { name: options.name, port: options.port, path: options.path, timeoutMs };
   const now = () => clock.now();
@@ -93,7 +106,7 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
     durationSeconds: options.durationSeconds,
     rtoSeconds: options.rtoSeconds,
   };
-  const reporter = new Reporter(stdout, reportMode(stdout, options.json), info);
+  const reporter = new Reporter(stdout, reportMode(stdout, options.json), info, regions);
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -117,6 +130,7 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
       rtoSeconds: options.rtoSeconds,
       endedAtMs: result.endedAtMs,
       interrupted: result.interrupted,
+      regions,
     });
     const code = summary.pass ? EXIT_PASS : EXIT_FAIL;
     reporter.end(summary, code);

@@ -137,6 +137,9 @@ export const regionSchema = strictObject({
     "a CIDR not already listed",
   ).optional(),
   loadBalancer: oneOf(["nlb", "alb"]).optional(),
+  // Routing (see ROUTING below): routing.policy "weighted" / "accelerator" only.
+  weight: int(0, 255).optional(),
+  trafficDial: int(0, 100).optional(),
 });
 
 export const hostedZoneSchema = strictObject({
@@ -170,6 +173,11 @@ export const alarmSchema = strictObject({
   email: pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address").optional(),
   /** Existing SNS topic to notify instead of creating one. */
   topicArn: pattern(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/, "an SNS topic ARN").optional(),
+  /**
+   * One alarm per region plus an "all regions unhealthy" alarm. Default true, except for two-region
+   * failover, which keeps its single PRIMARY alarm unless this is true.
+   */
+  everyRegion: bool().optional(),
 });
 
 const localBackendSchema = strictObject({ type: z.literal("local") });
@@ -217,18 +225,75 @@ export const policySchema = strictObject({
   suppress: z.array(suppressionSchema, { error: "a list of { rule, resource, reason }" }).default([]),
 });
 
+// ---------------------------------------------------------------------------------------------------------
+// ROUTING: how visitors reach the regions (docs/which-routing.md). One block, so that other changes to this
+// file merge around it.
+export const ROUTING_POLICIES = ["failover", "latency", "weighted", "accelerator"] as const;
+export type RoutingPolicy = (typeof ROUTING_POLICIES)[number];
+
+export const routingSchema = strictObject({
+  /**
+   * "failover": the first region PRIMARY, the others standby (two regions: one SECONDARY; more: a
+   * latency-routed standby set); "latency": the nearest healthy region; "weighted": by regions[].weight;
+   * "accelerator": AWS Global Accelerator (two static anycast IPs) in front of the regions' load balancers.
+   */
+  policy: oneOf(ROUTING_POLICIES).default("failover"),
+});
+
+interface RoutingInput {
+  readonly engine: EngineName;
+  readonly routing: { readonly policy: RoutingPolicy };
+  readonly regions: readonly { readonly engine?: EngineName; readonly weight?: number; readonly trafficDial?: number }[];
+  readonly alarm: { readonly everyRegion?: boolean };
+}
+
+/** The routing rules: region count, per-policy region fields, engines that Global Accelerator can front. */
+function checkRouting(config: RoutingInput, ctx: z.RefinementCtx): void {
+  const policy = config.routing.policy;
+  if (policy === "failover" && config.regions.length < 2) {
+    ctx.addIssue({
+      code: "too_small",
+      origin: "array",
+      minimum: 2,
+      inclusive: true,
+      path: ["regions"],
+      input: config.regions,
+      message: 'at least 2 regions for routing.policy "failover" (the first is PRIMARY), or another routing.policy ("latency", "weighted", "accelerator")',
+    });
+  }
+  const only = { weight: "weighted", trafficDial: "accelerator" } as const;
+  config.regions.forEach((r, i) => {
+    for (const [key, owner] of Object.entries(only) as [keyof typeof only, RoutingPolicy][]) {
+      if (r[key] !== undefined && policy !== owner) {
+        ctx.addIssue({ code: "custom", path: ["regions", i, key], input: r[key], message: `nothing: it is only for routing.policy "${owner}", and this site's policy is "${policy}"` });
+      }
+    }
+    const regionEngine = r.engine ?? config.engine;
+    if (policy === "accelerator" && regionEngine !== "native") {
+      // Global Accelerator endpoints are ALBs, NLBs, EC2 instances or Elastic IPs; Docker for AWS has a classic
+      // ELB (docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints.html).
+      ctx.addIssue({
+        code: "custom",
+        path: r.engine === undefined ? ["engine"] : ["regions", i, "engine"],
+        input: regionEngine,
+        message: `"native" for routing.policy "accelerator": Global Accelerator takes ALB and NLB endpoints, not the classic ELB of Docker for AWS (regions[${i}])`,
+      });
+    }
+  });
+  if (config.alarm.everyRegion === false && policy !== "failover") {
+    ctx.addIssue({ code: "custom", path: ["alarm", "everyRegion"], input: false, message: `true or nothing: routing.policy "${policy}" has no PRIMARY region to alarm on alone` });
+  }
+}
+// ---------------------------------------------------------------------------------------------------------
+
 export const configSchema = strictObject({
   domain: domainName,
   /** Engine of every region that does not set its own. */
   engine: engine.default("docker-for-aws"),
   recordName: recordName.default(""),
   hostedZone: hostedZoneSchema.default({ forceDestroy: false }),
-  regions: z
-    .array(regionSchema, { error: "a list of regions, the first one PRIMARY" })
-    .min(2, { error: "at least 2 regions (the first is PRIMARY, the second SECONDARY)" })
-    .max(2, {
-      error: "exactly 2 regions: failover routing has one PRIMARY and one SECONDARY; more regions need another routing policy, which ha-site does not support yet",
-    }),
+  // How many regions a routing policy allows is checked with the routing rules below.
+  regions: z.array(regionSchema, { error: "a list of regions, the first one PRIMARY" }).min(1, { error: "at least 1 region" }),
   services: z
     .array(serviceSchema, { error: "a list of services" })
     .min(1, { error: "at least one service (the first one's first published port is the site's port)" }),
@@ -243,7 +308,9 @@ export const configSchema = strictObject({
   backend: backendSchema.default({ type: "local" }),
   provisioning: provisioningSchema.default({ enabled: true, sshAgent: false, connectTimeout: "5m", swarmWaitSeconds: 300, commandTimeoutSeconds: 600 }),
   policy: policySchema.default({ suppress: [] }),
+  routing: routingSchema.default({ policy: "failover" }),
 }).superRefine((config, ctx) => {
+  checkRouting(config, ctx);
   const seen = new Map<string, number>();
   config.regions.forEach((r, i) => {
     if (seen.has(r.region)) {
@@ -355,3 +422,4 @@ export type HealthCheckConfig = SiteConfig["healthCheck"];
 export type BackendConfig = SiteConfig["backend"];
 export type ProvisioningConfig = SiteConfig["provisioning"];
 export type PolicyConfig = SiteConfig["policy"];
+export type RoutingConfig = SiteConfig["routing"];

@@ -1,5 +1,5 @@
-// Tells someone when the primary's health check fails: a CloudWatch alarm on the Route 53 HealthCheckStatus
-// metric (published only in us-east-1) notifying an SNS topic.
+// Tells someone when a region's health check fails (by default the primary's): a CloudWatch alarm on the
+// Route 53 HealthCheckStatus metric (published only in us-east-1) notifying an SNS topic.
 import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -18,16 +18,23 @@ export interface FailoverAlarmProps {
   readonly topicArn?: string;
   /** Address to subscribe to the topic (AWS asks it to confirm). @default - no subscription */
   readonly email?: string;
+  /** Name of the topic created when `topicArn` is not given. @default - `name` */
+  readonly topicName?: string;
+  /** @default - the primary's text: "The primary region's site fails its Route 53 health check: ..." */
+  readonly description?: string;
 }
 
 export class FailoverAlarm extends Construct {
   public readonly alarm: CloudwatchMetricAlarm;
+  /** The alarm name, as a plain string (`alarm.alarmName` is a reference). */
+  public readonly name: string;
   /** The notified topic. */
   public readonly topicArn: string;
 
   constructor(scope: Construct, id: string, props: FailoverAlarmProps) {
     super(scope, id);
-    this.topicArn = props.topicArn ?? new SnsTopic(this, "Topic", { name: tfLiteral(props.name), provider: props.provider }).arn;
+    this.name = props.name;
+    this.topicArn = props.topicArn ?? new SnsTopic(this, "Topic", { name: tfLiteral(props.topicName ?? props.name), provider: props.provider }).arn;
     if (props.email !== undefined) {
       new SnsTopicSubscription(this, "Email", {
         topicArn: this.topicArn,
@@ -39,7 +46,7 @@ export class FailoverAlarm extends Construct {
     this.alarm = new CloudwatchMetricAlarm(this, "Resource", {
       provider: props.provider,
       alarmName: tfLiteral(props.name),
-      alarmDescription: "The primary region's site fails its Route 53 health check: visitors are being sent to the secondary",
+      alarmDescription: props.description ?? "The primary region's site fails its Route 53 health check: visitors are being sent to the secondary",
       namespace: "AWS/Route53",
       metricName: "HealthCheckStatus",
       dimensions: { HealthCheckId: props.healthCheckId },

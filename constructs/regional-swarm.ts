@@ -24,4 +24,9 @@ export interface RegionalSwarm {
   readonly sshUser: string;
   /** Depend on this to wait until the swarm exists. */
   readonly ready: ITerraformDependable;
+  /**
+   * ARN of the load balancer when it is an ALB or NLB (what Global Accelerator endpoints take); undefined for
+   * a classic ELB. @default - undefined
+   */
+  readonly loadBalancerArn?: string;
 }

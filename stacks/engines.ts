@@ -40,7 +40,7 @@ export function buildSwarm(scope: Construct, id: string, site: SiteConfig, regio
     }
     case "native": {
       const { NativeSwarm } = require("../constructs/native/native-swarm") as typeof import("../constructs/native/native-swarm");
-      return new NativeSwarm(scope, id, {
+      const swarm = new NativeSwarm(scope, id, {
         ...shared,
         region: region.region,
         amiParameter: region.amiParameter,
@@ -51,6 +51,8 @@ export function buildSwarm(scope: Construct, id: string, site: SiteConfig, regio
         healthCheckPort: site.healthCheck.port ?? sitePort(site.services),
         healthCheckPath: site.healthCheck.resourcePath,
       });
+      // The seam's optional ALB/NLB ARN (Global Accelerator endpoints), from the construct's own load balancer.
+      return Object.assign(swarm, { loadBalancerArn: swarm.loadBalancer.loadBalancer.arn });
     }
   }
 }

@@ -22,11 +22,15 @@ export function cloudFormationStackName(site: SiteConfig, region: RegionConfig):
   return `${fitName(lettered, 128 - "-swarm".length)}-swarm`;
 }
 
+/** "ha-site-<domain with dashes><suffix>", at most `limit` characters (the domain part shortened with a hash). */
+export function siteResourceName(domain: string, suffix: string, limit = 255): string {
+  const prefix = "ha-site-";
+  return `${prefix}${fitName(domain.replace(/\./g, "-"), limit - prefix.length - suffix.length)}${suffix}`;
+}
+
 /** Name of the primary's alarm and of its SNS topic: "ha-site-<domain with dashes>-primary-unhealthy", at most 255 (alarm limit). */
 export function primaryAlarmName(domain: string): string {
-  const prefix = "ha-site-";
-  const suffix = "-primary-unhealthy";
-  return `${prefix}${fitName(domain.replace(/\./g, "-"), 255 - prefix.length - suffix.length)}${suffix}`;
+  return siteResourceName(domain, "-primary-unhealthy");
 }
 
 /** The name visitors use: the record name inside the domain, or the domain itself. */

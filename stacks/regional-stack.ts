@@ -20,6 +20,8 @@ export const REGIONAL_OUTPUTS = {
   managersConsoleUrl: "managers_console_url",
   vpcId: "vpc_id",
   siteUrl: "site_url",
+  /** Only with routing.policy "accelerator" (its endpoint groups point at the ALB/NLB by ARN). */
+  lbArn: "lb_arn",
 } as const;
 
 export interface RegionalStackProps {
@@ -78,5 +80,9 @@ export class RegionalStack extends TerraformStack {
     output(REGIONAL_OUTPUTS.managersConsoleUrl, this.swarm.managersConsoleUrl, "EC2 console page listing the swarm managers");
     output(REGIONAL_OUTPUTS.vpcId, this.swarm.vpcId, "VPC of the swarm");
     output(REGIONAL_OUTPUTS.siteUrl, siteUrl(this.swarm.loadBalancerDnsName, sitePort(props.site.services)), `The site in ${r.region} only (${props.role}), bypassing DNS`);
+    // Only where it is read, so that the other policies' output stays as it was. The config guarantees an ALB/NLB.
+    if (props.site.routing.policy === "accelerator" && this.swarm.loadBalancerArn !== undefined) {
+      output(REGIONAL_OUTPUTS.lbArn, this.swarm.loadBalancerArn, "ARN of the swarm's ALB/NLB (Global Accelerator endpoint)");
+    }
   }
 }

@@ -55,6 +55,7 @@ describe("parseArgs", () => {
       rtoSeconds: 210,
       timeoutSeconds: 2,
       json: false,
+      regions: [],
     });
   });
 
@@ -86,6 +87,7 @@ describe("parseArgs", () => {
       rtoSeconds: 30,
       timeoutSeconds: 0.25,
       json: true,
+      regions: [],
     });
   });
 
@@ -104,7 +106,7 @@ describe("parseArgs", () => {
   });
 
   test.each([
-    [["--bogus"], "--bogus: unknown option; expected one of --domain, --port, --path, --resolver, --interval, --duration, --rto, --timeout, --json, --help, -h"],
+    [["--bogus"], "--bogus: unknown option; expected one of --domain, --port, --path, --resolver, --region, --interval, --duration, --rto, --timeout, --json, --help, -h"],
     [["extra"], '"extra": unexpected argument; the drill takes only options'],
     [["--interval", "fast"], '--interval: got "fast"; expected a number of seconds from 0.01 to 3600'],
     [["--interval", "0"], '--interval: got "0"; expected a number of seconds from 0.01 to 3600'],

@@ -1,7 +1,7 @@
 // The whole drill against loopback servers, in real time: a DNS server whose answer switches from 127.0.0.2
 // to 127.0.0.3, and tutum-like HTTP servers on both; the primary stops answering before the DNS switch.
 import { main } from "../../cli/drill";
-import { Collector, startDnsServer, startHttpServers, tutumHandler, type TestDnsServer, type TestHttpServer } from "./fixtures";
+import { Collector, startingClock, startDnsServer, startHttpServers, tutumHandler, type TestDnsServer, type TestHttpServer } from "./fixtures";
 
 const NAME = "www.drill.test";
 const PRIMARY = "127.0.0.2";
@@ -25,9 +25,20 @@ afterEach(async () => {
   await Promise.all([dns.close(), ...servers.map((s) => s.stop())]);
 });
 
+const timeline: [number, () => unknown][] = [];
+
 function at(seconds: number, action: () => unknown): void {
-  timers.push(setTimeout(action, seconds * 1000));
+  timeline.push([seconds, action]);
 }
+
+/** Both drills run together: the timeline starts when the first of them starts its clock. */
+let started = false;
+const clock = () =>
+  startingClock(() => {
+    if (started) return;
+    started = true;
+    timeline.splice(0).forEach(([seconds, action]) => timers.push(setTimeout(action, seconds * 1000)));
+  });
 
 test("reports the switch, the answers per address and the gap; exit 0 within --rto, 1 beyond it", async () => {
   const common = [
@@ -41,7 +52,7 @@ test("reports the switch, the answers per address and the gap; exit 0 within --r
   const json = new Collector();
   const text = new Collector();
   const stderr = new Collector();
-  const deps = { stderr, env: {}, signal: new AbortController().signal };
+  const deps = { stderr, env: {}, signal: new AbortController().signal, clock: clock() };
   at(PRIMARY_STOPS, () => servers[0].stop());
   at(DNS_SWITCHES, () => dns.set(NAME, { addresses: [SECONDARY], ttl: 60 }));
   const [jsonCode, textCode] = await Promise.all([

@@ -4,6 +4,7 @@ import { once } from "node:events";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import dns2 = require("dns2");
+import { systemClock, type Clock } from "../../cli/drill/clock";
 import type { OutputStream } from "../../cli/drill/report";
 
 const { Packet } = dns2;
@@ -13,6 +14,8 @@ const NXDOMAIN = 3;
 export interface DnsAnswer {
   addresses: string[];
   ttl: number;
+  /** Answers taken in turn, one per query (weighted routing's one-of-many); replaces `addresses`. */
+  rotate?: string[][];
 }
 
 export interface TestDnsServer {
@@ -29,6 +32,7 @@ export interface TestDnsServer {
 /** A UDP DNS server on 127.0.0.1, ephemeral port, answering A queries from a table (NXDOMAIN otherwise). */
 export async function startDnsServer(initial: Record<string, DnsAnswer> = {}): Promise<TestDnsServer> {
   const table = new Map(Object.entries(initial));
+  let turn = 0;
   const queries: string[] = [];
   const udp = dns2.createUDPServer((request, send) => {
     const response = Packet.createResponseFromRequest(request);
@@ -39,7 +43,8 @@ export async function startDnsServer(initial: Record<string, DnsAnswer> = {}): P
     if (!answer) {
       response.header.rcode = NXDOMAIN;
     } else if (question.type === Packet.TYPE.A) {
-      for (const address of answer.addresses) {
+      const addresses = answer.rotate ? answer.rotate[turn++ % answer.rotate.length] : answer.addresses;
+      for (const address of addresses) {
         response.answers.push(
           Packet.createResourceFromQuestion(question, { type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: answer.ttl, address }),
         );
@@ -160,5 +165,23 @@ export class FakeClock {
   now = (): number => this.t;
   sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
     if (!signal?.aborted) this.t += Math.max(0, ms);
+  };
+}
+
+/**
+ * The real clock, except that `onStart` runs when the drill first reads it (its t = 0): a timeline scheduled
+ * there is relative to the drill's start, however long the drill took to start on a loaded machine.
+ */
+export function startingClock(onStart: () => void): Clock {
+  let started = false;
+  return {
+    now: () => {
+      if (!started) {
+        started = true;
+        onStart();
+      }
+      return systemClock.now();
+    },
+    sleep: systemClock.sleep,
   };
 }

@@ -111,6 +111,8 @@ describe("the drill on a fake clock", () => {
       "  answers per address:",
       "    10.0.0.1  6 ok, 9 failed; backends: web-primary (6)",
       "    10.0.0.2  16 ok, 0 failed; backends: web-secondary (16)",
+      "  switch per address:",
+      "    10.0.0.1: last good answer at 50 s, failing from 60 s; traffic on 10.0.0.2 from 150 s: switched in 100 s",
       "  DNS answer switches:",
       "    at 150 s (poll 16): 10.0.0.1 -> 10.0.0.2",
       "  gaps without a good answer:",
@@ -141,6 +143,8 @@ describe("the drill on a fake clock", () => {
       atSeconds: 60,
       good: false,
       addresses: ["10.0.0.1"],
+      answeredBy: [],
+      answers: [],
       ttl: 60,
       probes: [{ address: "10.0.0.1", ok: false, error: "ECONNREFUSED", ms: 0 }],
     });

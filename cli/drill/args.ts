@@ -8,6 +8,7 @@ import {
   defaultDurationSeconds,
   type DrillDefaults,
 } from "./defaults";
+import type { RegionSpec } from "./regions";
 
 /** A DNS server to ask: an IP address or a name (looked up once at start), and a port. */
 export interface ResolverAddress {
@@ -28,6 +29,8 @@ export interface DrillOptions {
   /** Per DNS query and per HTTP request. */
   readonly timeoutSeconds: number;
   readonly json: boolean;
+  /** --region LABEL=ITEM,... (repeatable): how to tell the regions apart. */
+  readonly regions: readonly RegionSpec[];
 }
 
 export type ParsedArgs = { readonly help: true } | { readonly help: false; readonly options: DrillOptions };
@@ -56,7 +59,7 @@ const NUMBER_FLAGS = {
 } as const;
 type NumberFlag = keyof typeof NUMBER_FLAGS;
 
-const VALUE_FLAGS = ["--domain", "--port", "--path", "--resolver", ...Object.keys(NUMBER_FLAGS)] as const;
+const VALUE_FLAGS = ["--domain", "--port", "--path", "--resolver", "--region", ...Object.keys(NUMBER_FLAGS)] as const;
 const ALL_FLAGS = [...VALUE_FLAGS, "--json", "--help", "-h"];
 
 function bad(flag: string, value: string, expected: string): UsageError {
@@ -100,6 +103,21 @@ export function parseResolver(text: string): ResolverAddress {
   return { host, port };
 }
 
+const REGION_EXPECTED =
+  'LABEL=ITEM[,ITEM...]: a label (letters, digits, ".", "_", "-"), then addresses, load balancer names or ~text (a backend label contains text)';
+
+/** "us-west-2=34.1.2.3,lb-1.elb.amazonaws.com,~web-west". */
+export function parseRegion(text: string): RegionSpec {
+  const match = /^([A-Za-z0-9._-]{1,64})=(.+)$/.exec(text);
+  if (!match) throw bad("--region", text, REGION_EXPECTED);
+  const items = match[2].split(",");
+  for (const item of items) {
+    const ok = item.startsWith("~") ? /^~[\x21-\x7e]+$/.test(item) && !item.includes(",") : isIP(item) !== 0 || DNS_NAME.test(item.toLowerCase().replace(/\.$/, ""));
+    if (!ok) throw bad("--region", text, REGION_EXPECTED);
+  }
+  return { label: match[1], items };
+}
+
 type Mutable = { -readonly [K in keyof DrillOptions]: DrillOptions[K] };
 
 /** Parses the drill's arguments (without "node script"). Throws UsageError for a bad command line. */
@@ -114,6 +132,7 @@ export function parseArgs(argv: readonly string[], defaults: DrillDefaults): Par
     rtoSeconds: defaults.rtoSeconds,
     timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
     json: false,
+    regions: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -153,6 +172,12 @@ export function parseArgs(argv: readonly string[], defaults: DrillDefaults): Par
       case "--resolver":
         options.resolver = parseResolver(value);
         break;
+      case "--region": {
+        const spec = parseRegion(value);
+        if (options.regions.some((r) => r.label === spec.label)) throw bad(flag, value, `a label not already given (${spec.label} is)`);
+        options.regions = [...options.regions, spec];
+        break;
+      }
       default: {
         const spec = NUMBER_FLAGS[flag as NumberFlag];
         options[spec.key] = parseSeconds(flag as NumberFlag, value);
@@ -173,6 +198,8 @@ function flagHelp(flag: string): string {
       return 'expected a path starting with "/"';
     case "--resolver":
       return `expected ${RESOLVER_EXPECTED}`;
+    case "--region":
+      return `expected ${REGION_EXPECTED}`;
     default: {
       const { min, max } = NUMBER_FLAGS[flag as NumberFlag];
       return `expected a number of seconds from ${min} to ${max}`;
@@ -198,6 +225,9 @@ export function usage(defaults: DrillDefaults | undefined): string {
     `  --path PATH             request path, starting with "/"${d(defaults?.path ?? "")}`,
     "  --resolver HOST[:PORT]  DNS server to ask, e.g. one of the zone's name servers, to bypass caches;",
     "                          an IP address or a name, port 53 unless given (default: the system's resolvers)",
+    "  --region LABEL=ITEM,..  which answers come from region LABEL (repeat per region): its addresses, its",
+    "                          load balancer names (looked up once) or ~TEXT (a backend label containing TEXT);",
+    "                          the summary then shows answers and the switch time per region",
     `  --interval SECONDS      time between polls, 0.01-3600 (default: ${DEFAULT_INTERVAL_SECONDS})`,
     `  --duration SECONDS      how long to poll, 0.01-604800${d(`${duration}, ${DURATION_RTOS} x the RTO`)}; Ctrl-C ends early`,
     "  --rto SECONDS           longest acceptable time without a good answer, 0-86400",
@@ -207,7 +237,8 @@ export function usage(defaults: DrillDefaults | undefined): string {
     "  -h, --help              show this help",
     "",
     "Each poll resolves NAME (A records) and fetches http://NAME:PORT<PATH> from every address returned.",
-    "A poll is good when at least one address answers with a status below 400.",
+    "A poll is good when at least one address answers with a status below 400. Several healthy answers",
+    "(latency or weighted routing, the accelerator's two IPs) are normal: each poll says which region answered.",
     "Defaults come from the config: the file named by HA_SITE_CONFIG, else the built-in seed config.",
     "",
     "Exit status: 0 every outage ended within the RTO; 1 an outage lasted longer, the site was still down",

@@ -1,6 +1,6 @@
 // The drill's defaults, taken from the site config: the name the failover records answer for, the port and
-// path the Route 53 health check probes, and the modeled failover time as the RTO.
-import { modeledFailoverTime } from "../../config/failover-time";
+// path the Route 53 health check probes, and the modeled failover time of the routing policy as the RTO.
+import { modeledRoutingTime } from "../../config/routing-time";
 import type { SiteConfig } from "../../config/schema";
 import { siteHostName, sitePort } from "../../stacks/names";
 
@@ -27,7 +27,7 @@ export function drillDefaults(config: SiteConfig): DrillDefaults {
     name: siteHostName(config),
     port: config.healthCheck.port ?? sitePort(config.services),
     path: config.healthCheck.resourcePath,
-    rtoSeconds: modeledFailoverTime(config.healthCheck).totalSeconds,
+    rtoSeconds: modeledRoutingTime(config).totalSeconds,
   };
 }
 

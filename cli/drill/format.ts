@@ -1,4 +1,5 @@
 // Text and JSON forms of polls and of the summary (pure: no streams).
+import { answeredBy, regionOf, type RegionMap, type RegionSwitch } from "./regions";
 import { seconds, type Gap, type Summary } from "./summary";
 import { isGood, type PollResult, type ProbeResult } from "./types";
 
@@ -38,21 +39,31 @@ export function elapsed(ms: number): string {
   return `${(ms / 1000).toFixed(2).padStart(8)}s`;
 }
 
-function probeText(p: ProbeResult): string {
-  return p.ok ? `${p.address} ${p.status} ${p.backend} ${p.ms}ms` : `${p.address} ${p.error} ${p.ms}ms`;
+function probeText(p: ProbeResult, regions?: RegionMap): string {
+  // With --region, each request says which region it reached ("?" when nothing matched).
+  const where = regions && regions.regions.length > 0 ? ` [${regionOf(p, regions) ?? "?"}]` : "";
+  return p.ok ? `${p.address}${where} ${p.status} ${p.backend} ${p.ms}ms` : `${p.address}${where} ${p.error} ${p.ms}ms`;
 }
 
 /** One line per poll; `previous` (the last poll with addresses) marks a DNS answer switch. */
-export function pollLine(poll: PollResult, previous?: readonly string[]): string {
+export function pollLine(poll: PollResult, previous?: readonly string[], regions?: RegionMap): string {
   const state = isGood(poll) ? "ok  " : "DOWN";
   const seq = `#${poll.seq}`.padEnd(5);
-  const what = poll.dnsError !== undefined ? `DNS ${poll.dnsError}` : poll.probes.map(probeText).join(", ");
+  const what = poll.dnsError !== undefined ? `DNS ${poll.dnsError}` : poll.probes.map((p) => probeText(p, regions)).join(", ");
   const ttl = poll.ttl !== undefined ? ` | ttl ${poll.ttl}` : "";
   const switched =
     previous && previous.length > 0 && poll.addresses.length > 0 && previous.join(",") !== poll.addresses.join(",")
       ? ` | DNS answer switched: ${previous.join(", ")} -> ${poll.addresses.join(", ")}`
       : "";
   return `${elapsed(poll.atMs)} ${seq} ${state} ${what}${ttl}${switched}`;
+}
+
+export function regionSwitchText(s: RegionSwitch): string {
+  const start = `${s.region}: last good answer at ${seconds(s.lastOkAtMs)}, failing from ${seconds(s.failedAtMs)}`;
+  if (s.switchedAtMs !== undefined) {
+    return `${start}; traffic on ${s.to.join(", ") || "?"} from ${seconds(s.switchedAtMs)}: switched in ${seconds(s.ms ?? 0)}`;
+  }
+  return s.recovered ? `${start}; answered again before traffic settled elsewhere` : `${start}; traffic had not settled elsewhere when the drill ended`;
 }
 
 function gapText(g: Gap): string {
@@ -76,6 +87,19 @@ export function summaryText(summary: Summary, info: DrillInfo): string {
     const backends = (more > 0 ? [...shown, `${more} more`] : shown).join(", ") || "none";
     lines.push(`    ${a.address.padEnd(width)}  ${a.ok} ok, ${a.failed} failed; backends: ${backends}`);
   }
+  if (summary.regionsNamed) {
+    lines.push("  answers per region:");
+    const rw = Math.max(0, ...summary.regions.map((r) => r.region.length));
+    for (const r of summary.regions) {
+      const shown = r.backends.slice(0, MAX_BACKENDS_LISTED).map((b) => `${b.name} (${b.count})`);
+      const more = r.backends.length - shown.length;
+      lines.push(`    ${r.region.padEnd(rw)}  ${r.ok} ok, ${r.failed} failed; backends: ${(more > 0 ? [...shown, `${more} more`] : shown).join(", ") || "none"}`);
+    }
+  }
+  const unit = summary.regionsNamed ? "region" : "address";
+  lines.push(`  switch per ${unit}:`);
+  if (summary.regionSwitches.length === 0) lines.push(`    none (no ${unit} stopped answering)`);
+  for (const s of summary.regionSwitches) lines.push(`    ${regionSwitchText(s)}`);
   lines.push("  DNS answer switches:");
   if (summary.switches.length === 0) lines.push("    none");
   for (const s of summary.switches) {
@@ -94,13 +118,16 @@ export function summaryText(summary: Summary, info: DrillInfo): string {
 
 const s3 = (ms: number) => Math.round(ms) / 1000;
 
-export function pollJson(poll: PollResult): Record<string, unknown> {
+export function pollJson(poll: PollResult, regions?: RegionMap): Record<string, unknown> {
   return {
     type: "poll",
     seq: poll.seq,
     atSeconds: s3(poll.atMs),
     good: isGood(poll),
     addresses: poll.addresses,
+    // Which region and backend answered this poll (good requests only).
+    answeredBy: answeredBy(poll, regions),
+    answers: poll.probes.filter((p) => p.ok).map((p) => ({ address: p.address, region: regionOf(p, regions) ?? null, backend: p.backend ?? null })),
     ...(poll.ttl !== undefined ? { ttl: poll.ttl } : {}),
     ...(poll.dnsError !== undefined ? { dnsError: poll.dnsError } : {}),
     probes: poll.probes,
@@ -141,6 +168,23 @@ export function summaryJson(summary: Summary, info: DrillInfo, exitCode: number)
     pass: summary.pass,
     reason: summary.reason,
     notes: summary.notes,
+    regions: summary.regions.map((r) => ({
+      region: r.region,
+      ok: r.ok,
+      failed: r.failed,
+      backends: r.backends,
+      ...(r.firstOkAtMs !== undefined ? { firstOkSeconds: s3(r.firstOkAtMs) } : {}),
+      ...(r.lastOkAtMs !== undefined ? { lastOkSeconds: s3(r.lastOkAtMs) } : {}),
+    })),
+    regionSwitches: summary.regionSwitches.map((s) => ({
+      region: s.region,
+      lastOkSeconds: s3(s.lastOkAtMs),
+      failedSeconds: s3(s.failedAtMs),
+      switchedSeconds: s.switchedAtMs !== undefined ? s3(s.switchedAtMs) : null,
+      to: s.to,
+      seconds: s.ms !== undefined ? s3(s.ms) : null,
+      recovered: s.recovered,
+    })),
     exitCode,
   };
 }

@@ -1,6 +1,7 @@
 // Writes the drill's progress and summary: JSON lines (--json), a rewritten status line with permanent lines
 // for changes (a terminal), or one plain line per poll (a pipe or file).
 import { elapsed, headerLine, pollJson, pollLine, summaryJson, summaryText, type DrillInfo } from "./format";
+import type { RegionMap } from "./regions";
 import { seconds, type Summary } from "./summary";
 import { isGood, type PollResult } from "./types";
 
@@ -33,6 +34,7 @@ export class Reporter {
     private readonly out: OutputStream,
     private readonly mode: ReportMode,
     private readonly info: DrillInfo,
+    private readonly regions?: RegionMap,
   ) {}
 
   start(): void {
@@ -40,7 +42,7 @@ export class Reporter {
   }
 
   poll(result: PollResult): void {
-    const line = pollLine(result, this.previous);
+    const line = pollLine(result, this.previous, this.regions);
     const good = isGood(result);
     const changed =
       this.lastGood !== good ||
@@ -55,7 +57,7 @@ export class Reporter {
     if (result.addresses.length > 0) this.previous = result.addresses;
     switch (this.mode) {
       case "json":
-        this.out.write(`${JSON.stringify(pollJson(result))}\n`);
+        this.out.write(`${JSON.stringify(pollJson(result, this.regions))}\n`);
         return;
       case "plain":
         this.out.write(`${line}\n`);

@@ -20,7 +20,7 @@ export type Lookup = (name: string, signal?: AbortSignal) => Promise<LookupResul
 /** Looks a name up through the system (getaddrinfo), all addresses. */
 export type HostLookup = (host: string) => Promise<readonly { address: string; family: number }[]>;
 
-const systemHostLookup: HostLookup = (host) => dns.lookup(host, { all: true });
+export const systemHostLookup: HostLookup = (host) => dns.lookup(host, { all: true });
 
 /** Thrown when the --resolver name cannot be looked up. */
 export class ResolverError extends Error {

@@ -1,5 +1,6 @@
 // The drill's result, computed from the polls alone (pure): answers per address, DNS answer switches,
 // the gaps without a good answer, and the verdict against the RTO.
+import { regionStats, regionSwitches, type RegionMap, type RegionStats, type RegionSwitch } from "./regions";
 import { isGood, type PollResult } from "./types";
 
 export interface AddressStats {
@@ -52,12 +53,20 @@ export interface Summary {
   readonly reason: string;
   /** Remarks that do not change the verdict. */
   readonly notes: readonly string[];
+  /** Whether --region named the regions (else every address is its own region). */
+  readonly regionsNamed: boolean;
+  /** Answers per region. */
+  readonly regions: readonly RegionStats[];
+  /** When each region stopped answering and how long until traffic settled on the others. */
+  readonly regionSwitches: readonly RegionSwitch[];
 }
 
 export interface SummaryInput {
   readonly rtoSeconds: number;
   readonly endedAtMs: number;
   readonly interrupted?: boolean;
+  /** The --region options, resolved. @default - every address is its own region */
+  readonly regions?: RegionMap;
 }
 
 export function seconds(ms: number): string {
@@ -165,7 +174,18 @@ export function summarize(polls: readonly PollResult[], input: SummaryInput): Su
   const switches = dnsSwitches(polls);
   const { pass, reason } = verdict(polls, goodPolls, found, longest, input.rtoSeconds);
   const notes: string[] = [];
-  if (polls.some((p) => p.addresses.length > 0) && switches.length === 0) notes.push("the DNS answer never changed: no failover was seen");
+  const named = (input.regions?.regions.length ?? 0) > 0;
+  const byRegion = regionSwitches(polls, input.regions);
+  const moved = byRegion.some((s) => s.switchedAtMs !== undefined);
+  if (polls.some((p) => p.addresses.length > 0) && switches.length === 0) {
+    // Global Accelerator keeps its IPs: with named regions, a switch between regions is the failover.
+    if (!named) notes.push("the DNS answer never changed: no failover was seen");
+    else if (!moved) notes.push("the DNS answer never changed and no region's traffic moved: no failover was seen");
+  }
+  const perRegion = regionStats(polls, input.regions);
+  if (named && perRegion.some((r) => r.region === "?" && r.ok > 0)) {
+    notes.push("some answers matched no --region (shown as \"?\")");
+  }
   if (input.interrupted) notes.push(`interrupted after ${seconds(input.endedAtMs)}`);
   return {
     polls: polls.length,
@@ -181,5 +201,8 @@ export function summarize(polls: readonly PollResult[], input: SummaryInput): Su
     pass,
     reason,
     notes,
+    regionsNamed: named,
+    regions: perRegion,
+    regionSwitches: byRegion,
   };
 }
