@@ -55,6 +55,7 @@ const FULL_S3: SiteConfigInput = {
   alarm: { email: "ops@example.com", topicArn: "arn:aws:sns:us-east-1:123456789012:ops" },
   backend: { type: "s3", bucket: "my-state-bucket", region: "us-east-1", keyPrefix: "ha-site/" },
   provisioning: { connectTimeout: "5m" },
+  routing: { policy: "failover" },
   policy: { suppress: [{ rule: "CKV_AWS_260", resource: "swarm-*/Swarm/Security/Published-80-tcp", reason: "a public website serves :80" }] },
 };
 const FULL_CLOUD: SiteConfigInput = {
