@@ -4,6 +4,7 @@ import type { ITerraformDependable } from "cdktf";
 import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
 import { DOCKER_FOR_AWS_TEMPLATE_URL } from "./docker-for-aws-template";
 import type { ManagerLookup, RegionalSwarm } from "./regional-swarm";
+import { terraformLiteral, terraformLiterals } from "./terraform-literal";
 
 export type CloudFormationOnFailure = "DELETE" | "ROLLBACK" | "DO_NOTHING";
 
@@ -75,11 +76,11 @@ export class DockerForAwsSwarm extends Construct implements RegionalSwarm {
     }
     this.stack = new CloudformationStack(this, "Resource", {
       name: props.stackName,
-      templateUrl: props.templateUrl ?? DOCKER_FOR_AWS_TEMPLATE_URL,
+      templateUrl: terraformLiteral(props.templateUrl) ?? DOCKER_FOR_AWS_TEMPLATE_URL,
       capabilities: ["CAPABILITY_IAM"],
       onFailure: props.onFailure ?? "DELETE",
       parameters: {
-        KeyName: props.keyName,
+        KeyName: terraformLiteral(props.keyName),
         ManagerSize: String(props.managers ?? 3),
         ClusterSize: String(workers),
         ManagerInstanceType: props.managerInstanceType ?? "t2.micro",
@@ -90,7 +91,7 @@ export class DockerForAwsSwarm extends Construct implements RegionalSwarm {
         WorkerDiskType: props.workerDiskType ?? "standard",
         EnableSystemPrune: yesNo(props.enableSystemPrune ?? false),
         EnableCloudWatchLogs: yesNo(props.enableCloudWatchLogs ?? true),
-        ...props.extraParameters,
+        ...terraformLiterals(props.extraParameters),
       },
       timeouts: { create: `${timeoutMinutes}m`, update: `${timeoutMinutes}m`, delete: "60m" },
       dependsOn: props.dependsOn,

@@ -2,6 +2,7 @@
 // Target Health only sees the Docker for AWS ELB's host check on port 44554.
 import { Construct } from "constructs";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
+import { terraformLiteral } from "./terraform-literal";
 
 export type HealthCheckProtocol = "HTTP" | "HTTPS";
 
@@ -45,8 +46,8 @@ export class EndpointHealthCheck extends Construct {
       type: props.searchString === undefined ? protocol : `${protocol}_STR_MATCH`,
       fqdn: props.fqdn,
       port: props.port,
-      resourcePath: props.resourcePath ?? "/",
-      searchString: props.searchString,
+      resourcePath: terraformLiteral(props.resourcePath) ?? "/",
+      searchString: terraformLiteral(props.searchString),
       requestInterval,
       failureThreshold,
       regions: props.regions,

@@ -5,6 +5,7 @@ import type { TerraformProvider } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { terraformLiteral } from "./terraform-literal";
 
 export interface FailoverAlarmProps {
   /** The health check to watch. */
@@ -31,7 +32,7 @@ export class FailoverAlarm extends Construct {
       new SnsTopicSubscription(this, "Email", {
         topicArn: this.topicArn,
         protocol: "email",
-        endpoint: props.email,
+        endpoint: terraformLiteral(props.email),
         provider: props.provider,
       });
     }

@@ -93,9 +93,10 @@ export class DnsStack extends TerraformStack {
     const rto = modeledFailoverTime(check);
     new TerraformOutput(this, "failover_time_seconds", {
       value: rto.totalSeconds,
+      // One sentence a line (ending in a newline): the HCL output shows it as a heredoc, not one long line.
       description:
         `Modeled worst case from failure to visitors on the secondary: detection ${rto.detectionSeconds} s + ` +
-        `Route 53 propagation ${rto.propagationSeconds} s + resolver cache (alias TTL) ${rto.cacheSeconds} s. Covers: ${rto.covers}`,
+        `Route 53 propagation ${rto.propagationSeconds} s + resolver cache (alias TTL) ${rto.cacheSeconds} s.\nCovers: ${rto.covers}\n`,
     });
     new TerraformOutput(this, "health_check_ids", {
       value: this.healthChecks.map((h) => h.healthCheckId),

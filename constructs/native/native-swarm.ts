@@ -23,6 +23,8 @@ import { SwarmNetwork } from "./network";
 import { NodeRole } from "./node-role";
 import { NodeSecurity } from "./node-security";
 import { NATIVE_RESERVED_PORTS, SSH_PORT } from "./swarm-ports";
+import { terraformLiteral } from "../terraform-literal";
+import { readableUserData } from "./user-data";
 
 /** Latest Amazon Linux 2023 (x86_64) AMI id, an AWS public SSM parameter. */
 export const NATIVE_DEFAULT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -184,9 +186,9 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
         description: `ha-site swarm ${role}s of ${stackName}`,
         imageId: this.ami.insecureValue,
         instanceType,
-        keyName: p.keyName,
+        keyName: terraformLiteral(p.keyName),
         iamInstanceProfile: { arn: nodeRole.instanceProfile.arn },
-        userData: userData(role, stackName, region),
+        userData: readableUserData(this, `${label}UserData`, userData(role, stackName, region)),
         // IMDSv2 only; hop limit 1 keeps containers on bridge networks away from the role's credentials.
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [
