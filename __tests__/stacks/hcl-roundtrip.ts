@@ -6,6 +6,12 @@ import type { Json } from "../helpers";
 const REFERENCE_KEYS = new Set(["when", "on_failure", "provider", "depends_on", "ignore_changes", "replace_triggered_by", "type"]);
 
 function normalize(value: Json, key = ""): Json {
+  // JSON lists provisioners in order as [{ "<type>": body }, ...]; hcl2json groups blocks by label.
+  if (key === "provisioner" && Array.isArray(value)) {
+    const byType: Record<string, Json[]> = {};
+    for (const p of value) for (const [type, body] of Object.entries(p)) (byType[type] ??= []).push(body);
+    value = byType;
+  }
   if (Array.isArray(value)) {
     if (value.length === 1 && value[0] && typeof value[0] === "object" && !Array.isArray(value[0])) return normalize(value[0], key);
     return value.map((v) => normalize(v, key));

@@ -25,6 +25,7 @@ import { NodeSecurity } from "./node-security";
 import { NATIVE_RESERVED_PORTS, SSH_PORT } from "./swarm-ports";
 import { terraformLiteral } from "../terraform-literal";
 import { readableUserData } from "./user-data";
+import { NATIVE_READY_MARKER } from "./readiness";
 
 /** Latest Amazon Linux 2023 (x86_64) AMI id, an AWS public SSM parameter. */
 export const NATIVE_DEFAULT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -102,6 +103,7 @@ export interface NativeSwarmNodes {
 export class NativeSwarm extends Construct implements RegionalSwarm {
   public readonly engine = "native";
   public readonly sshUser = "ec2-user";
+  public readonly readinessMarker = NATIVE_READY_MARKER;
   public readonly loadBalancerDnsName: string;
   public readonly loadBalancerZoneId: string;
   public readonly vpcId: string;
