@@ -170,7 +170,11 @@ function renderValue(value: Json, indent: string, mode: StringMode = "template")
   if (typeof value === "number" || typeof value === "boolean") return one(JSON.stringify(value));
   if (Array.isArray(value)) {
     if (value.length === 0) return one("[]");
-    const items = value.map((v) => renderValue(v, `${indent}  `, mode));
+    // In a list of several, a heredoc's marker line could not take the comma after it: such strings are quoted.
+    const items = value.map((v) => {
+      const r = renderValue(v, `${indent}  `, mode);
+      return r.heredoc && value.length > 1 ? one(quoted(mode === "literal" ? escapeTemplate(v) : v)) : r;
+    });
     if (items.length === 1 && items[0].heredoc) {
       // `[<<-EOT ... EOT` then `]`: the heredoc's content and marker are one level deeper than the list.
       const doc = renderValue(value[0], indent, mode).lines;
@@ -181,10 +185,6 @@ function renderValue(value: Json, indent: string, mode: StringMode = "template")
     if (simple && flat.length + indent.length <= 100) return one(flat);
     const lines = ["["];
     for (const item of items) {
-      if (item.heredoc) {
-        // A heredoc cannot be followed by a comma on its marker line: render it quoted instead.
-        throw new Error("HCL output: a multi-line string inside a list with other elements");
-      }
       const [first, ...rest] = item.lines;
       lines.push(`${indent}  ${first}`, ...rest.map((l, i) => (i === rest.length - 1 ? `${l},` : l)));
       if (rest.length === 0) lines[lines.length - 1] += ",";

@@ -117,6 +117,8 @@ describe("renderHcl", () => {
     expect(hcl).toContain("  c = <<EOT\n  all\n  indented\nEOT\n");
     // The marker must not appear as a line of the text.
     expect(hcl).toContain("  d = <<-EOT2\n    EOT\n    <<EOT\n  EOT2\n");
+    // In a list of several, a heredoc could not take the comma after it: quoted.
+    expect(renderHcl({ locals: { l: ["a\n", "b"] } })).toContain('  l = ["a\\n", "b"]\n');
   });
 });
 
