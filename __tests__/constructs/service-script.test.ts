@@ -582,6 +582,23 @@ describe.each(SHELLS)("node wait script under $name", (shell) => {
     expect(r.stdout).toContain("the node is ready");
   });
 
+  test.concurrent("cloud-init done but no marker: the bootstrap failed, so it fails at once, not at the limit", async () => {
+    const swarm = new Swarm(shell);
+    const done = path.join(swarm.dir, "cloud-init-done");
+    fs.writeFileSync(done, "");
+    const marker = path.join(swarm.dir, "node-ready");
+    const r = await swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 30, pollSeconds: 1, readinessMarker: marker }), {
+      PATH: `${cloudInitBin}${path.delimiter}${plainBin}`,
+      CLOUD_INIT_DONE: done,
+      STUB_CLOUD_INIT_STATUS: "1",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `ha-site: ERROR: service hello-world, step "wait for node": user data finished but the bootstrap did not write ${marker}: it failed (see /var/log/cloud-init-output.log)\n`,
+    );
+    expect(r.seconds).toBeLessThan(5);
+  });
+
   test.concurrent("a cloud-init that never finishes is cut off at the limit", async () => {
     const swarm = new Swarm(shell);
     const r = await swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 1, pollSeconds: 1 }), {

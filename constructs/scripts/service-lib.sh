@@ -149,7 +149,9 @@ port_spec() {
 # The deploy script then runs in a new session, which has the docker group the bootstrap added.
 wait_for_node() {
   wn_start=$(date +%s)
+  wn_cloud_init=no
   if command -v cloud-init >/dev/null 2>&1; then
+    wn_cloud_init=yes
     say "waiting for cloud-init (user data) to finish (at most $NODE_WAIT s)"
     wn_status=0
     with_timeout "$NODE_WAIT" cloud-init status --wait >/dev/null 2>&1 || wn_status=$?
@@ -162,6 +164,10 @@ wait_for_node() {
   fi
   if [ -z "$READY_MARKER" ]; then
     return 0
+  fi
+  # User data ran under cloud-init, which is done: the bootstrap wrote the marker as its last step, or failed.
+  if [ "$wn_cloud_init" = yes ] && [ ! -e "$READY_MARKER" ]; then
+    fail "wait for node" "user data finished but the bootstrap did not write $READY_MARKER: it failed (see /var/log/cloud-init-output.log)"
   fi
   until [ -e "$READY_MARKER" ]; do
     wn_waited=$(($(date +%s) - wn_start))
