@@ -22,6 +22,12 @@ export interface RegionalSwarm {
   readonly managerLookup: ManagerLookup;
   /** SSH user on the managers. */
   readonly sshUser: string;
+  /**
+   * A file the managers' bootstrap writes when a manager is ready (its SSH user in the docker group):
+   * service provisioning waits for it, and for cloud-init where present, before it deploys.
+   * @default - none (Docker for AWS managers are ready once the swarm's stack is complete)
+   */
+  readonly readinessMarker?: string;
   /** Depend on this to wait until the swarm exists. */
   readonly ready: ITerraformDependable;
   /**

@@ -1,22 +1,38 @@
 // Starts and keeps the site's services running on one swarm, from Terraform, over SSH to a running manager.
 //
 // Per service, two resources (so that a spec change never removes the service first):
-// - `Service-<name>` (null_resource): triggers = manager host + user, the service spec and the script's
-//   hash; a change re-runs the idempotent create-or-update script in place (remote-exec). An unchanged
-//   config plans no change.
+// - `Service-<name>` (null_resource): triggers = manager host + user, the service spec, the hash of its
+//   script's parameters and the hash of the shared library; a change re-runs (in place) two remote-exec
+//   provisioners: first the node wait (cloud-init and the engine's readiness marker: a fresh manager is
+//   InService long before its user data is done), then, in a new SSH session (which has the docker group the
+//   bootstrap gave the user), the idempotent create-or-update script. An unchanged config plans no change.
 // - `Removal-<name>` (terraform_data): replaced only when the service name changes; its destroy-time
 //   provisioner runs `docker service rm` when the service leaves the config or the stack is destroyed. It
-//   reads host and user from its own `input` (destroy-time provisioners may reference only `self`), which a
-//   manager change updates in place instead of replacing it.
+//   reads host, user and the library from its own `input` (destroy-time provisioners may reference only
+//   `self`), which a manager or library change updates in place instead of replacing it.
+//
+// The shell library (constructs/scripts/service-lib.sh, ~13 KB) is in the stack once, as a local that each
+// script interpolates: per service, the configuration holds only the few lines of parameters.
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
-import { DataResource, Fn, TerraformSelf, type RemoteExecProvisioner, type SSHProvisionerConnection } from "cdktf";
+import { DataResource, Fn, TerraformLocal, TerraformSelf, type RemoteExecProvisioner, type SSHProvisionerConnection } from "cdktf";
 import { DataAwsInstances } from "@cdktf/provider-aws/lib/data-aws-instances";
 import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import type { ServiceConfig } from "../config/schema";
 import type { RegionalSwarm } from "./regional-swarm";
+import {
+  serviceDeployParts,
+  serviceNodeWaitParts,
+  serviceRemoveParts,
+  serviceScriptLibrary,
+  type NodeWaitScriptOptions,
+  type ServiceDeployScriptOptions,
+} from "./service-script";
+import type { FilledTemplate } from "./shell-template";
+import { escapeTemplate } from "./terraform-literal";
+
+export { escapeTemplate };
 import { tfLiteral, tfLiteralValues } from "./tf-literal";
-import { serviceDeployScript, serviceRemoveScript, type ServiceDeployScriptOptions } from "./service-script";
 
 export interface SwarmServicesProps {
   /** The swarm: how to find its managers, the SSH user, what to wait for. */
@@ -32,14 +48,8 @@ export interface SwarmServicesProps {
   readonly connectTimeout?: string;
   /** Timeouts of the generated script. @default - the script's defaults (300 s swarm wait, 600 s per command) */
   readonly scriptOptions?: ServiceDeployScriptOptions;
-}
-
-/**
- * Terraform reads `${` and `%{` in strings as template syntax: a script that should see them literally has
- * them doubled. The script is escaped once, as a whole (the config values in it are not escaped before).
- */
-export function escapeTemplate(text: string): string {
-  return tfLiteral(text);
+  /** Bounds of the node wait (the readiness marker is the swarm's). @default - the script's defaults (900 s) */
+  readonly nodeWaitOptions?: Omit<NodeWaitScriptOptions, "readinessMarker">;
 }
 
 /**
@@ -47,11 +57,20 @@ export function escapeTemplate(text: string): string {
  * synthesizer passes every key through (snake_cased), so the cast here is deliberate and the only one.
  */
 function remoteExec(script: string, connection: SSHProvisionerConnection, extra: { when?: "destroy"; onFailure?: "continue" | "fail" } = {}): RemoteExecProvisioner {
-  // One command: the whole script (remote-exec writes `inline` to a file and runs it). HCL output re-renders
-  // it from the JSON (stacks/hcl-output.ts), as cdktf's renderer does not escape it.
-  const inline = [escapeTemplate(script)];
-  return { type: "remote-exec", inline, connection, ...extra } as RemoteExecProvisioner;
+  // One command: the whole script (remote-exec writes `inline` to a file and runs it), already in Terraform
+  // template form (see scriptTemplate).
+  return { type: "remote-exec", inline: [script], connection, ...extra } as RemoteExecProvisioner;
 }
+
+/**
+ * A script as a Terraform template: its parameters escaped (`$${`, `%%{`), the library as the interpolation
+ * `library` (a reference to the stack's local, or to `self`), so Terraform assembles the script at apply.
+ */
+export function scriptTemplate(parts: FilledTemplate, library: string): string {
+  return `${escapeTemplate(parts.head)}${library}${escapeTemplate(parts.tail)}`;
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 /**
  * One readable line of what a service should be, for the plan ("image=... replicas=... ports=... env=...").
@@ -72,6 +91,8 @@ export class SwarmServices extends Construct {
   public readonly deployments: Record<string, NullResource> = {};
   /** Destroy-time removal resource of each service, by name. */
   public readonly removals: Record<string, DataResource> = {};
+  /** The shared shell library, once per stack (a Terraform local). */
+  public readonly library: TerraformLocal;
 
   constructor(scope: Construct, id: string, props: SwarmServicesProps) {
     super(scope, id);
@@ -95,16 +116,20 @@ export class SwarmServices extends Construct {
     const connectTimeout = props.connectTimeout ?? "5m";
     // cdktf types `agent` as a string; Terraform converts "true"/"false".
     const auth = props.privateKey === undefined ? { agent: "true" } : { agent: "false", privateKey: props.privateKey };
+    const library = serviceScriptLibrary();
+    this.library = new TerraformLocal(this, "ShellLibrary", escapeTemplate(library));
+    const libraryRef = this.library.asString;
     for (const service of props.services) {
-      const removeScript = serviceRemoveScript(service.name);
+      const remove = serviceRemoveParts(service.name);
       const removal = new DataResource(this, `Removal-${service.name}`, {
         triggersReplace: { service: tfLiteral(service.name) },
-        input: { host: this.managerHost, user: swarm.sshUser, service: tfLiteral(service.name) },
+        input: { host: this.managerHost, user: swarm.sshUser, service: tfLiteral(service.name), library: this.library.asString },
         provisioners: [
           // Only `self` here (Terraform's rule for destroy-time provisioners), so no key variable: the
-          // ssh-agent. If the swarm is already gone (or no agent), continue: the stack's destroy removes all.
+          // ssh-agent; and the library from the input. If the swarm is already gone (or no agent), continue:
+          // the stack's destroy removes all.
           remoteExec(
-            removeScript,
+            scriptTemplate(remove, "${self.output.library}"),
             { type: "ssh", host: TerraformSelf.getString("output.host"), user: TerraformSelf.getString("output.user"), agent: "true", timeout: "1m" },
             { when: "destroy", onFailure: "continue" },
           ),
@@ -112,24 +137,27 @@ export class SwarmServices extends Construct {
       });
       this.removals[service.name] = removal;
 
-      const deployScript = serviceDeployScript(service, props.scriptOptions);
+      const wait = serviceNodeWaitParts(service.name, { ...props.nodeWaitOptions, readinessMarker: swarm.readinessMarker });
+      const deploy = serviceDeployParts(service, props.scriptOptions);
+      const connection: SSHProvisionerConnection = {
+        type: "ssh",
+        host: TerraformSelf.getString("triggers.host"),
+        user: TerraformSelf.getString("triggers.user"),
+        timeout: connectTimeout,
+        ...auth,
+      };
       this.deployments[service.name] = new NullResource(this, `Service-${service.name}`, {
         triggers: {
           host: this.managerHost,
           user: swarm.sshUser,
           spec: tfLiteral(serviceSummary(service)),
-          script_sha256: createHash("sha256").update(deployScript).digest("hex"),
+          parameters_sha256: sha256(wait.head + wait.tail + deploy.head + deploy.tail),
+          library_sha256: sha256(library),
         },
         dependsOn: [removal],
-        provisioners: [
-          remoteExec(deployScript, {
-            type: "ssh",
-            host: TerraformSelf.getString("triggers.host"),
-            user: TerraformSelf.getString("triggers.user"),
-            timeout: connectTimeout,
-            ...auth,
-          }),
-        ],
+        // Two provisioners, two SSH sessions: the second logs in after the bootstrap added the user to the
+        // docker group (a session keeps the groups it started with).
+        provisioners: [remoteExec(scriptTemplate(wait, libraryRef), connection), remoteExec(scriptTemplate(deploy, libraryRef), connection)],
       });
     }
   }

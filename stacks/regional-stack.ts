@@ -63,7 +63,10 @@ export class RegionalStack extends TerraformStack {
             sensitive: true,
             nullable: false,
             // A variable description is literal in Terraform (never evaluated): no tfLiteral, which would show "$${".
-            description: `SSH private key (PEM/OpenSSH text) of EC2 key pair "${r.keyName}" in ${r.region}, for user ${this.swarm.sshUser} on the managers. Pass it as TF_VAR_${sshKeyVariableName(r.region)} or a sensitive Terraform Cloud variable.`,
+            // One sentence a line (ending in a newline): the HCL output shows it as a heredoc, not one long line.
+            description:
+              `SSH private key (PEM/OpenSSH text) of EC2 key pair "${r.keyName}" in ${r.region}, for user ${this.swarm.sshUser} on the managers.\n` +
+              `Pass it as TF_VAR_${sshKeyVariableName(r.region)} or a sensitive Terraform Cloud variable.\n`,
           }).stringValue;
       this.services = new SwarmServices(this, "Services", {
         swarm: this.swarm,

@@ -10,11 +10,18 @@ import type { ServiceConfig } from "../../config/schema";
 import {
   DOCKER_FORMATS,
   imageSpecForms,
+  serviceDeployParts,
   serviceDeployScript,
+  serviceNodeWaitParts,
+  serviceNodeWaitScript,
+  serviceRemoveParts,
   serviceRemoveScript,
+  serviceScriptLibrary,
   type ServiceDeployScriptOptions,
 } from "../../constructs/service-script";
 import { shellQuote } from "../../constructs/shell";
+
+const SCRIPTS_DIR = path.join(__dirname, "..", "..", "constructs", "scripts");
 
 const SEED: ServiceConfig = {
   name: "hello-world",
@@ -496,6 +503,114 @@ describe.each(SHELLS)("remove script under $name", (shell) => {
   });
 });
 
+/** A PATH without cloud-init (whatever this machine has): only what the scripts use besides builtins. */
+const plainBin = path.join(root, "plain-bin");
+fs.mkdirSync(plainBin);
+for (const tool of ["date", "sleep", "tail", "cat", "touch"]) {
+  const found = onPath(tool);
+  if (found) fs.symlinkSync(found, path.join(plainBin, tool));
+}
+/** A stub cloud-init: `status --wait` returns (status 0, or $STUB_CLOUD_INIT_STATUS) once the file $CLOUD_INIT_DONE exists. */
+const cloudInitBin = path.join(root, "cloud-init-bin");
+fs.mkdirSync(cloudInitBin);
+fs.writeFileSync(
+  path.join(cloudInitBin, "cloud-init"),
+  [
+    "#!/bin/sh",
+    'printf \'%s\\n\' "cloud-init $*" >>"$STUB_STATE/cloud-init.log"',
+    '[ "$*" = "status --wait" ] || { echo "stub cloud-init: unexpected arguments: $*" >&2; exit 2; }',
+    'until [ -e "$CLOUD_INIT_DONE" ]; do printf .; sleep 0.1; done',
+    'echo; echo "status: done"',
+    'exit "${STUB_CLOUD_INIT_STATUS:-0}"',
+    "",
+  ].join("\n"),
+);
+fs.chmodSync(path.join(cloudInitBin, "cloud-init"), 0o755);
+
+describe.each(SHELLS)("node wait script under $name", (shell) => {
+  const FAST_WAIT = { waitSeconds: 4, pollSeconds: 1 };
+  const later = (ms: number, file: string) => setTimeout(() => fs.writeFileSync(file, ""), ms);
+
+  test.concurrent("without cloud-init and without a readiness marker (Docker for AWS) it returns at once", async () => {
+    const swarm = new Swarm(shell);
+    const r = await swarm.run(serviceNodeWaitScript("hello-world", FAST_WAIT), { PATH: plainBin });
+    expectOk(r);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.seconds).toBeLessThan(2);
+  });
+
+  test.concurrent("waits for the readiness marker, then says the node is ready", async () => {
+    const swarm = new Swarm(shell);
+    const marker = path.join(swarm.dir, "var", "node-ready");
+    setTimeout(() => {
+      fs.mkdirSync(path.dirname(marker), { recursive: true });
+      fs.writeFileSync(marker, "");
+    }, 1500);
+    const r = await swarm.run(serviceNodeWaitScript("hello-world", { ...FAST_WAIT, readinessMarker: marker }), { PATH: plainBin });
+    expectOk(r);
+    expect(r.seconds).toBeGreaterThanOrEqual(1);
+    expect(r.stdout).toBe(`ha-site: service hello-world: the node is ready (${marker} exists)\n`);
+  });
+
+  test.concurrent("fails, bounded and with a message, when the marker never appears", async () => {
+    const swarm = new Swarm(shell);
+    const marker = path.join(swarm.dir, "never");
+    const r = await swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 2, pollSeconds: 1, readinessMarker: marker }), { PATH: plainBin });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `ha-site: ERROR: service hello-world, step "wait for node": the bootstrap did not write ${marker} within 2 s (see /var/log/cloud-init-output.log)\n`,
+    );
+    expect(r.seconds).toBeLessThan(5);
+  });
+
+  test.concurrent("where cloud-init exists, waits for `cloud-init status --wait` first (an error status leaves it to the marker)", async () => {
+    const swarm = new Swarm(shell);
+    const marker = path.join(swarm.dir, "node-ready");
+    const done = path.join(swarm.dir, "cloud-init-done");
+    fs.writeFileSync(marker, "");
+    later(1500, done);
+    const r = await swarm.run(serviceNodeWaitScript("hello-world", { ...FAST_WAIT, readinessMarker: marker }), {
+      PATH: `${cloudInitBin}${path.delimiter}${plainBin}`,
+      CLOUD_INIT_DONE: done,
+      STUB_CLOUD_INIT_STATUS: "2",
+    });
+    expectOk(r);
+    expect(r.seconds).toBeGreaterThanOrEqual(1);
+    expect(fs.readFileSync(path.join(swarm.dir, "cloud-init.log"), "utf8")).toBe("cloud-init status --wait\n");
+    expect(r.stdout).toContain("waiting for cloud-init (user data) to finish (at most 4 s)");
+    expect(r.stdout).toContain("cloud-init finished with status 2");
+    expect(r.stdout).toContain("the node is ready");
+  });
+
+  test.concurrent("cloud-init done but no marker: the bootstrap failed, so it fails at once, not at the limit", async () => {
+    const swarm = new Swarm(shell);
+    const done = path.join(swarm.dir, "cloud-init-done");
+    fs.writeFileSync(done, "");
+    const marker = path.join(swarm.dir, "node-ready");
+    const r = await swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 30, pollSeconds: 1, readinessMarker: marker }), {
+      PATH: `${cloudInitBin}${path.delimiter}${plainBin}`,
+      CLOUD_INIT_DONE: done,
+      STUB_CLOUD_INIT_STATUS: "1",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `ha-site: ERROR: service hello-world, step "wait for node": user data finished but the bootstrap did not write ${marker}: it failed (see /var/log/cloud-init-output.log)\n`,
+    );
+    expect(r.seconds).toBeLessThan(5);
+  });
+
+  test.concurrent("a cloud-init that never finishes is cut off at the limit", async () => {
+    const swarm = new Swarm(shell);
+    const r = await swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 1, pollSeconds: 1 }), {
+      PATH: `${cloudInitBin}${path.delimiter}${plainBin}`,
+      CLOUD_INIT_DONE: path.join(swarm.dir, "never"),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('step "wait for node": cloud-init did not finish within 1 s');
+    expect(r.seconds).toBeLessThan(6);
+  });
+});
+
 if (!busybox) {
   test.skip("busybox sh: not installed on this machine, so its cases are skipped (install the busybox package to run them)", () => undefined);
 }
@@ -517,6 +632,8 @@ describe("generated text", () => {
     ["multi-port/env deploy", serviceDeployScript(multi)],
     ["digest-pinned deploy", serviceDeployScript(digest)],
     ["seed remove", serviceRemoveScript("hello-world")],
+    ["node wait (native)", serviceNodeWaitScript("hello-world", { readinessMarker: "/var/lib/ha-site/node-ready" })],
+    ["node wait (Docker for AWS)", serviceNodeWaitScript("hello-world")],
   ];
 
   const shellcheck = onPath("shellcheck");
@@ -530,13 +647,25 @@ describe("generated text", () => {
       });
       expect(output).toEqual({ code: 0, text: "" });
     });
+    const sources = fs.readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith(".sh"));
+    test("the .sh sources are what the scripts are made of, and shellcheck -x passes on each of them directly", async () => {
+      expect(sources.sort()).toEqual(["service-deploy.sh", "service-lib.sh", "service-node-wait.sh", "service-remove.sh"]);
+      const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
+        execFile(shellcheck, ["-s", "sh", "-x", "-P", "SCRIPTDIR", ...sources.map((f) => path.join(SCRIPTS_DIR, f))], { timeout: 30000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, text: stdout + stderr }),
+        );
+      });
+      expect(output).toEqual({ code: 0, text: "" });
+    });
   } else {
     test.skip("shellcheck: not installed on this machine, so the shellcheck cases are skipped (CI installs it)", () => undefined);
   }
 
-  test("starts with #!/bin/sh then set -eu; every docker call is bounded", () => {
+  test("starts with #!/bin/sh, then set -eu before any other command; every docker call is bounded", () => {
     for (const [, script] of scripts) {
-      expect(script.startsWith("#!/bin/sh\nset -eu\n")).toBe(true);
+      const [shebang, ...rest] = script.split("\n");
+      expect(shebang).toBe("#!/bin/sh");
+      expect(rest.find((l) => l.trim() !== "" && !l.startsWith("#"))).toBe("set -eu");
       const direct = script.split("\n").filter((l) => /^\s*(?:[a-z_]+=\$\()?docker\s/.test(l));
       expect(direct).toEqual([]);
       expect(script).not.toMatch(/\btimeout\s+(?:-t\s+)?[0-9]/);
@@ -569,7 +698,25 @@ describe("generated text", () => {
 
   test("the stub answers exactly the templates the scripts use", () => {
     const stub = fs.readFileSync(path.join(__dirname, "fixtures", "docker-stub.sh"), "utf8");
-    for (const format of Object.values(DOCKER_FORMATS)) expect(stub).toContain(`'${format}'`);
+    const library = serviceScriptLibrary();
+    for (const format of Object.values(DOCKER_FORMATS)) {
+      expect(stub).toContain(`'${format}'`);
+      expect(library).toContain(`'${format}'`);
+    }
+  });
+
+  test("a script is its parameters, the shared library, and one call: only the parameters depend on the service", () => {
+    const parts = serviceDeployParts(multi);
+    expect(parts.head + serviceScriptLibrary() + parts.tail).toBe(serviceDeployScript(multi));
+    expect(parts.tail).toBe("\ndeploy_service\n");
+    expect(serviceRemoveParts("api_v2").tail).toBe("\nremove_service\n");
+    expect(serviceNodeWaitParts("api_v2").tail).toBe("\nwait_for_node\n");
+    // The head only sets values: comments, blank lines, "set -eu" and NAME=value (values may span lines).
+    const head = parts.head.replace(/'[^']*'|\\'/g, "''");
+    for (const line of head.split("\n")) expect(line).toMatch(/^(#.*|set -eu|[A-Z_]+=\S*|)$/);
+    expect(parts.head).toContain("DESIRED_ENV='A=it'\\''s $(x) `y`; z\nZ=last'\n");
+    // The same library for every service: no service-specific text in it.
+    expect(serviceScriptLibrary()).not.toMatch(/api_v2|hello-world|@[A-Z_]+@/);
   });
 });
 

@@ -1,39 +1,106 @@
+// The HCL output (`npm run synth:hcl`): the same configuration as the JSON, string for string, in the layout
+// `terraform fmt` writes, readable in review (scripts and user data as heredocs, no long lines).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "@cdktf/hcl2json";
-import { tidyHcl } from "../../stacks/hcl-output";
+import { quoted, renderHcl, templateParts } from "../../stacks/hcl-render";
 import type { Json } from "../helpers";
+import { comparableHcl, comparableJson } from "./hcl-roundtrip";
 
 const root = join(__dirname, "..", "..");
 
-describe("tidyHcl", () => {
-  it("unquotes provider references in resources, but not same-named arguments elsewhere", () => {
-    const text = 'resource "aws_sns_topic" "t" {\nname = "x"\nprovider = "aws.route53_metrics"\non_failure = "DELETE"\n}\n';
-    expect(tidyHcl(text)).toBe('resource "aws_sns_topic" "t" {\n  name = "x"\n  provider = aws.route53_metrics\n  on_failure = "DELETE"\n}\n');
+/** What `terraform` is on PATH, if any (terraform fmt checks the layout). */
+const terraform = (() => {
+  const r = spawnSync("terraform", ["version"], { encoding: "utf8", timeout: 30_000 });
+  return r.status === 0 ? "terraform" : undefined;
+})();
+
+describe("renderHcl", () => {
+  it("escapes literal text for a quoted string and keeps template sequences as they are", () => {
+    expect(quoted('a"b\\c\nd\te\u0007 é ✓')).toBe('"a\\"b\\\\c\\nd\\te\\u0007 é ✓"');
+    expect(quoted('x ${lookup(m, "k\\"}")} $${lit} %%{lit} %{ if a }y%{ endif }')).toBe('"x ${lookup(m, "k\\"}")} $${lit} %%{lit} %{ if a }y%{ endif }"');
+    expect(templateParts('a${f("}")}b$${c}')).toEqual([
+      { literal: true, text: "a" },
+      { literal: false, text: '${f("}")}' },
+      { literal: true, text: "b$${c}" },
+    ]);
   });
 
-  it("unquotes when/on_failure in provisioners and turns connection into a block", () => {
-    const text = [
-      'resource "null_resource" "r" {',
-      'provisioner "remote-exec" {',
-      'when = "destroy"',
-      'on_failure = "continue"',
-      "connection = {",
-      'host = "${self.triggers.host}"',
-      "}",
-      "}",
-      "}",
-    ].join("\n");
-    expect(tidyHcl(text)).toBe(
+  it("writes blocks where the bindings say so, bare references, heredocs, literal descriptions, aligned `=`", () => {
+    const config: Json = {
+      "//": { metadata: {} },
+      variable: { key: { type: "string", description: "a ${x} b\nsecond\n", sensitive: true } },
+      locals: { script: "#!/bin/sh\n  indented\n\necho \"$HOME\" $${x}\n" },
+      resource: {
+        aws_instance: {
+          web: {
+            ami: "${data.aws_ami.x.id}",
+            user_data: "${base64encode(local.script)}",
+            tags: { Name: "web", "ha-site:role": "a\\b" },
+            ebs_block_device: [{ device_name: "/dev/a" }, { device_name: "/dev/b" }],
+            depends_on: ["aws_key_pair.k"],
+            provisioner: [{ "remote-exec": { inline: ["echo a\n"], when: "destroy", connection: { host: "${self.public_ip}" } } }],
+            lifecycle: { postcondition: [{ condition: "${self.id != \"\"}", error_message: "no id" }] },
+          },
+        },
+      },
+    };
+    const hcl = renderHcl(config, new Set(["resource.aws_instance.ebs_block_device"]));
+    expect(hcl).toBe(
       [
-        'resource "null_resource" "r" {',
+        'variable "key" {',
+        "  type        = string",
+        "  description = <<-EOT",
+        "    a $${x} b",
+        "    second",
+        "  EOT",
+        "  sensitive   = true",
+        "}",
+        "",
+        "locals {",
+        "  script = <<-EOT",
+        "    #!/bin/sh",
+        "      indented",
+        "",
+        '    echo "$HOME" $${x}',
+        "  EOT",
+        "}",
+        "",
+        'resource "aws_instance" "web" {',
+        "  ami       = data.aws_ami.x.id",
+        "  user_data = base64encode(local.script)",
+        "  tags = {",
+        "    Name           = \"web\"",
+        '    "ha-site:role" = "a\\\\b"',
+        "  }",
+        "  depends_on = [aws_key_pair.k]",
+        "",
+        "  ebs_block_device {",
+        '    device_name = "/dev/a"',
+        "  }",
+        "",
+        "  ebs_block_device {",
+        '    device_name = "/dev/b"',
+        "  }",
+        "",
         '  provisioner "remote-exec" {',
+        "    inline = [<<-EOT",
+        "      echo a",
+        "    EOT",
+        "    ]",
         "    when = destroy",
-        "    on_failure = continue",
+        "",
         "    connection {",
-        '      host = "${self.triggers.host}"',
+        "      host = self.public_ip",
+        "    }",
+        "  }",
+        "",
+        "  lifecycle {",
+        "    postcondition {",
+        '      condition     = self.id != ""',
+        '      error_message = "no id"',
         "    }",
         "  }",
         "}",
@@ -42,80 +109,93 @@ describe("tidyHcl", () => {
     );
   });
 
-  it("unquotes depends_on entries and keeps brackets inside strings out of the indentation", () => {
-    const text = 'resource "a" "b" {\nx = "{[(${f("}")})"\ndepends_on = [\n"aws_key_pair.KeyPair",\n]\n}\n\n\n\noutput "o" {\nvalue = 1\n}';
-    expect(tidyHcl(text)).toBe('resource "a" "b" {\n  x = "{[(${f("}")})"\n  depends_on = [\n    aws_key_pair.KeyPair,\n  ]\n}\n\noutput "o" {\n  value = 1\n}\n');
+  it("keeps text that a heredoc cannot hold exactly in a quoted string", () => {
+    const hcl = renderHcl({ locals: { a: "no newline\nat the end", b: "cr\r\n", c: "  all\n  indented\n", d: "EOT\n<<EOT\n" } });
+    expect(hcl).toContain('  a = "no newline\\nat the end"\n');
+    expect(hcl).toContain('  b = "cr\\r\\n"\n');
+    // No line starts in column 0: "<<-" would strip the common indentation, so the heredoc is flush.
+    expect(hcl).toContain("  c = <<EOT\n  all\n  indented\nEOT\n");
+    // The marker must not appear as a line of the text.
+    expect(hcl).toContain("  d = <<-EOT2\n    EOT\n    <<EOT\n  EOT2\n");
+    // In a list of several, a heredoc could not take the comma after it: quoted.
+    expect(renderHcl({ locals: { l: ["a\n", "b"] } })).toContain('  l = ["a\\n", "b"]\n');
   });
 });
 
 describe("npm run synth:hcl", () => {
-  // Terraform JSON and hcl2json's reading of HCL both list each block's arguments; compare their names.
-  function shape(config: Json) {
-    const out: Record<string, string[]> = {};
-    for (const block of ["resource", "data"]) {
-      for (const [type, byName] of Object.entries<Json>(config[block] ?? {})) {
-        for (const [name, body] of Object.entries<Json>(byName)) {
-          const value = Array.isArray(body) ? body[0] : body;
-          out[`${block}.${type}.${name}`] = Object.keys(value).filter((k) => k !== "//").sort();
-        }
-      }
-    }
-    out.outputs = Object.keys(config.output ?? {}).sort();
-    out.providers = Object.keys(config.provider ?? {}).sort();
-    return out;
-  }
-
-  /** Every `inline` list in document order. */
-  function inlineScripts(config: Json): string[][] {
-    const found: string[][] = [];
-    const walk = (value: Json) => {
-      if (Array.isArray(value)) value.forEach(walk);
-      else if (value && typeof value === "object") {
-        for (const [key, inner] of Object.entries<Json>(value)) {
-          if (key === "inline") found.push(inner);
-          else walk(inner);
-        }
-      }
-    };
-    walk(config);
-    return found;
-  }
-
-  function synth(args: string[]) {
+  function synth(config: string, args: string[]): string {
     const cwd = mkdtempSync(join(tmpdir(), "ha-site-hcl-"));
     const result = spawnSync(process.execPath, [join(root, "scripts", "synth.mjs"), ...args], {
       cwd,
-      env: { ...process.env, CDKTF_OUTDIR: "", HA_SITE_CONFIG: join(root, "examples", "production.json") },
+      env: { ...process.env, CDKTF_OUTDIR: "", HA_SITE_CONFIG: config },
       encoding: "utf8",
-      timeout: 60_000,
+      timeout: 120_000,
     });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     return join(cwd, "cdktf.out", "stacks");
   }
 
-  it("writes every stack as cdk.tf only, describing the same resources as the JSON", async () => {
-    const hclDir = synth(["--hcl"]);
-    const jsonDir = synth([]);
-    const stacks = readdirSync(jsonDir).sort();
-    expect(readdirSync(hclDir).sort()).toEqual(stacks);
-    expect(stacks).toEqual(["dns", "swarm-eu-central-1", "swarm-eu-west-1"]);
-    let scripts = 0;
-    for (const stack of stacks) {
-      expect(existsSync(join(hclDir, stack, "cdk.tf.json"))).toBe(false);
-      const hcl = readFileSync(join(hclDir, stack, "cdk.tf"), "utf8");
-      expect(hcl).not.toMatch(/^\s*(provider|when|on_failure) = "aws\./m);
-      expect(hcl).not.toMatch(/connection = \{/);
-      const fromHcl = await parse(`${stack}/cdk.tf`, hcl);
-      const fromJson = JSON.parse(readFileSync(join(jsonDir, stack, "cdk.tf.json"), "utf8"));
-      expect(shape(fromHcl)).toEqual(shape(fromJson));
-      expect(hcl).not.toMatch(/postcondition = \[/);
-      // Script lines are where cdktf's own HCL rendering breaks: they must be identical, byte for byte.
-      expect(inlineScripts(fromHcl)).toEqual(inlineScripts(fromJson));
-      scripts += inlineScripts(fromJson).length;
+  /** Lines of `text` outside heredocs. */
+  function linesOutsideHeredocs(text: string): string[] {
+    const out: string[] = [];
+    let marker: string | undefined;
+    for (const line of text.split("\n")) {
+      if (marker !== undefined) {
+        if (line.trim() === marker) marker = undefined;
+        continue;
+      }
+      out.push(line);
+      marker = /<<-?([A-Z0-9]+)$/.exec(line)?.[1];
     }
-    // production.json: 3 services x 2 regions x (create-or-update + removal).
-    expect(scripts).toBe(12);
+    return out;
+  }
+
+  const configs = [
+    ["examples/seed.json", join(root, "examples", "seed.json")],
+    ["examples/production.json", join(root, "examples", "production.json")],
+    ["examples/mixed-engines.json", join(root, "examples", "mixed-engines.json")],
+    ["a config full of quotes, backslashes, \\n, unicode, ${, %{ and heredoc markers", join(__dirname, "fixtures", "hostile-strings.json")],
+  ] as const;
+
+  describe.each(configs)("%s", (_, config) => {
+    const hclDir = synth(config, ["--hcl"]);
+    const jsonDir = synth(config, []);
+    const stacks = readdirSync(jsonDir).sort();
+
+    it("writes each stack as cdk.tf only, saying exactly what the JSON says (hcl2json of the HCL = the JSON)", async () => {
+      expect(readdirSync(hclDir).sort()).toEqual(stacks);
+      for (const stack of stacks) {
+        expect(existsSync(join(hclDir, stack, "cdk.tf.json"))).toBe(false);
+        const hcl = readFileSync(join(hclDir, stack, "cdk.tf"), "utf8");
+        const fromJson = JSON.parse(readFileSync(join(jsonDir, stack, "cdk.tf.json"), "utf8"));
+        expect(comparableHcl(await parse(`${stack}/cdk.tf`, hcl))).toEqual(comparableJson(fromJson));
+      }
+    });
+
+    it("is readable: scripts and user data are heredocs, no line outside a heredoc is longer than 200 characters", () => {
+      for (const stack of stacks) {
+        const hcl = readFileSync(join(hclDir, stack, "cdk.tf"), "utf8");
+        const json = JSON.parse(readFileSync(join(jsonDir, stack, "cdk.tf.json"), "utf8"));
+        const long = linesOutsideHeredocs(hcl).filter((l) => l.length > 200);
+        expect(long).toEqual([]);
+        const provisioners = Object.values<Json>(json.resource ?? {}).flatMap((byName) => Object.values<Json>(byName).flatMap((r) => r.provisioner ?? []));
+        expect(hcl.split("\n").filter((l) => /^\s+inline = \[<<-EOT$/.test(l))).toHaveLength(provisioners.length);
+        if (json.resource?.aws_launch_template) {
+          expect(hcl).toMatch(/^\s+user_data\s+= base64encode\(local\.\w+\)$/m);
+          expect(hcl).toMatch(/^ {2}\w+UserData\w* = <<-EOT\n {4}#!\/bin\/sh\n/m);
+        }
+      }
+    });
+
+    if (terraform) {
+      it("passes terraform fmt -check", () => {
+        const r = spawnSync(terraform, ["fmt", "-check", "-recursive", "-list=true", hclDir], { encoding: "utf8", timeout: 60_000 });
+        expect({ status: r.status, unformatted: r.stdout }).toEqual({ status: 0, unformatted: "" });
+      });
+    } else {
+      it.skip("terraform fmt -check: skipped, no terraform binary on PATH (CI has one)", () => undefined);
+    }
   });
 
   it("rejects an unknown option", () => {

@@ -1,6 +1,7 @@
 // The EC2 user-data script that turns an Amazon Linux 2023 instance into a node of a native Docker Swarm.
 // Pure function of its options (no I/O, deterministic); the native engine's launch templates carry its output.
 // How it works, and what it needs from Terraform: docs/native-bootstrap.md.
+import { NATIVE_READY_MARKER } from "./readiness";
 
 /** Which kind of swarm node the script makes. */
 export type NativeSwarmRole = "manager" | "worker";
@@ -121,6 +122,8 @@ export function nativeBootstrapScript(options: NativeBootstrapOptions): string {
     `POLL_SECONDS=${String(pollSeconds)}`,
     "# Test hook: the instance metadata endpoint. (No dollar-brace anywhere: Terraform would read it as a template.)",
     "IMDS=$(printenv HA_SITE_IMDS || echo http://169.254.169.254)",
+    "# Written last, when this node is ready; the service provisioner waits for it. (Test hook: HA_SITE_ROOT, a root directory.)",
+    `READY_MARKER=$(printenv HA_SITE_ROOT || true)${shq(NATIVE_READY_MARKER)}`,
   ];
   if (options.role === "manager" && refresh !== 0) {
     header.push(
@@ -254,6 +257,9 @@ ssm_get() {
   VALUE=''
   return 1
 }
+
+# mark_ready: write READY_MARKER (constructs/native/readiness.ts), which the service provisioner waits for.
+mark_ready() { mkdir -p "$(dirname "$READY_MARKER")" && date -u +%Y-%m-%dT%H:%M:%SZ >"$READY_MARKER"; }
 
 swarm_state() { STATE=$(docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null) || STATE=unknown; }
 
@@ -455,6 +461,7 @@ main() {
     advertise_address
   fi
   install_address_refresher
+  mark_ready
   say "done: this node is a swarm manager"
 }
 
@@ -473,6 +480,7 @@ main() {
   imds_get local-ipv4
   PRIVATE_IP=$METADATA
   join_swarm worker "$WORKER_TOKEN_PARAM"
+  mark_ready
   say "done: this node is a swarm worker"
 }
 

@@ -24,6 +24,8 @@ import { NodeSecurity } from "./node-security";
 import { NATIVE_RESERVED_PORTS, SSH_PORT } from "./swarm-ports";
 import { fitName, loadBalancerName } from "../fit-name";
 import { tfLiteral } from "../tf-literal";
+import { readableUserData } from "./user-data";
+import { NATIVE_READY_MARKER } from "./readiness";
 
 /** Latest Amazon Linux 2023 (x86_64) AMI id, an AWS public SSM parameter. */
 export const NATIVE_DEFAULT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -101,6 +103,7 @@ export interface NativeSwarmNodes {
 export class NativeSwarm extends Construct implements RegionalSwarm {
   public readonly engine = "native";
   public readonly sshUser = "ec2-user";
+  public readonly readinessMarker = NATIVE_READY_MARKER;
   public readonly loadBalancerDnsName: string;
   public readonly loadBalancerZoneId: string;
   public readonly vpcId: string;
@@ -187,7 +190,7 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
         instanceType,
         keyName: tfLiteral(p.keyName),
         iamInstanceProfile: { arn: nodeRole.instanceProfile.arn },
-        userData: userData(role, stackName, region),
+        userData: readableUserData(this, `${label}UserData`, userData(role, stackName, region)),
         // IMDSv2 only; hop limit 1 keeps containers on bridge networks away from the role's credentials.
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [

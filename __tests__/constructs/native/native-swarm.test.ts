@@ -14,6 +14,7 @@ import {
   fitName,
   loadBalancerName,
   type NativeSwarmProps,
+  userData as userDataBase64,
 } from "../../../constructs/native/native-swarm";
 import { SWARM_PORTS } from "../../../constructs/native/swarm-ports";
 import { addressAt, resourceAt, type Json } from "../../helpers";
@@ -96,13 +97,15 @@ describe("NativeSwarm launch templates", () => {
     }
   });
 
-  it("carries the bootstrap script of the right role as base64 user data", () => {
+  it("carries the bootstrap script of the right role as user data: base64encode of a local holding the text", () => {
     const { json } = byDefault();
     for (const role of ["manager", "worker"] as const) {
       const label = role === "manager" ? "Manager" : "Worker";
       const userData: string = resourceAt(json, "aws_launch_template", `Swarm/${label}LaunchTemplate`).user_data;
-      expect(userData).toMatch(/^[A-Za-z0-9+/]+=*$/);
-      expect(decode(userData)).toBe(nativeBootstrapScript({ role, stackName: "site-swarm", region: "us-west-2" }));
+      const local = /^\$\{base64encode\(local\.([A-Za-z0-9_-]+)\)\}$/.exec(userData)?.[1];
+      expect(local).toMatch(new RegExp(`^Swarm_${label}UserData_`));
+      expect(json.locals[local ?? ""]).toBe(nativeBootstrapScript({ role, stackName: "site-swarm", region: "us-west-2" }));
+      expect(decode(userDataBase64(role, "site-swarm", "us-west-2"))).toBe(json.locals[local ?? ""]);
     }
   });
 
