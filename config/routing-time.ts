@@ -46,16 +46,16 @@ export function modeledRoutingTime(site: Pick<SiteConfig, "healthCheck" | "routi
   };
 }
 
-/** The `failover_time_seconds` output's description. */
+/** The `failover_time_seconds` output's description, one sentence a line (ending in a newline): the HCL output shows it as a heredoc, not one long line. */
 export function routingTimeDescription(time: RoutingTime, policy: SiteConfig["routing"]["policy"]): string {
   if (policy === "accelerator") {
     return (
       `Modeled worst case from a region failing to visitors on ${time.destination}: detection ${time.detectionSeconds} s ` +
-      `(target-group health) + Global Accelerator reaction ${time.propagationSeconds} s; no DNS cache (static anycast IPs). Covers: ${time.covers}`
+      `(target-group health) + Global Accelerator reaction ${time.propagationSeconds} s; no DNS cache (static anycast IPs).\nCovers: ${time.covers}\n`
     );
   }
   return (
     `Modeled worst case from failure to visitors on ${time.destination}: detection ${time.detectionSeconds} s + ` +
-    `Route 53 propagation ${time.propagationSeconds} s + resolver cache (alias TTL) ${time.cacheSeconds} s. Covers: ${time.covers}`
+    `Route 53 propagation ${time.propagationSeconds} s + resolver cache (alias TTL) ${time.cacheSeconds} s.\nCovers: ${time.covers}\n`
   );
 }

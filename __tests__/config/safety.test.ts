@@ -121,7 +121,7 @@ describe("configs that deploy", () => {
     expect(Object.entries(config.services[0].env)).toEqual(Object.entries(env));
     const site = buildSite(Testing.app(), config);
     const script = JSON.stringify(Testing.synth(site.regions[0]));
-    for (const [key, value] of Object.entries(env)) expect(script).toContain(`--env ${key}=${value}`);
+    for (const [key, value] of Object.entries(env)) expect(script).toMatch(new RegExp(`DESIRED_ENV='[^']*\\\\n${key}=${value}|DESIRED_ENV='${key}=${value}`));
   });
 
   it("rejects __proto__ as a field name like any unknown field", () => {

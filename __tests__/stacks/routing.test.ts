@@ -235,8 +235,9 @@ describe("HCL output of a routed site", () => {
       buildSite(app, parseConfig(seedWith({ routing: { policy: "latency" }, regions: THREE })));
       synthesize(app, { SYNTH_HCL_OUTPUT: "true" });
       const hcl = readFileSync(join(dir, "stacks", "dns", "cdk.tf"), "utf8");
-      expect(hcl).toContain(
-        'alarm_rule = "ALARM(\\"ha-site-nosqlsearch-com-us-west-2-unhealthy\\") AND ALARM(\\"ha-site-nosqlsearch-com-us-east-2-unhealthy\\") AND ALARM(\\"ha-site-nosqlsearch-com-eu-west-1-unhealthy\\")"',
+      // terraform fmt aligns the `=` of neighbouring arguments.
+      expect(hcl).toMatch(
+        /alarm_rule\s+= "ALARM\(\\"ha-site-nosqlsearch-com-us-west-2-unhealthy\\"\) AND ALARM\(\\"ha-site-nosqlsearch-com-us-east-2-unhealthy\\"\) AND ALARM\(\\"ha-site-nosqlsearch-com-eu-west-1-unhealthy\\"\)"/,
       );
       expect(hcl).toMatch(/latency_routing_policy \{\s+region = "eu-west-1"\s+\}/);
     } finally {
