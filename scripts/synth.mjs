@@ -4,14 +4,47 @@
 // Speed: the app is bundled once with esbuild into .cache/ (rebuilt only when a source file or the
 // lockfile changes) and then run by plain node in this process: about 3x `node -e 0`, against 8-10x
 // for `node --import tsx main.ts` (the command cdktf.json gives the cdktf CLI).
-// Atomicity: the app writes into a staging directory that replaces the output directory only when
-// synthesis succeeded, so a bad config or a crash leaves no half-written cdktf.out.
+//
+// Safety (README, "What synth guarantees"):
+// - The config is read and validated first (main.ts calls back into this script only once it is
+//   valid): a bad config writes nothing, not even the parent folders of CDKTF_OUTDIR.
+// - Only a folder that is empty or holds a previous synth (manifest.json and stacks/, nothing else) is
+//   ever replaced; anything else is refused with one line, exit code 2, nothing touched.
+// - The output folder is a symbolic link to a versioned sibling folder, `.<name>.synth-v<id>`. A synth
+//   writes a new version next to it and then swaps the link with one rename(2), which is atomic: at
+//   every instant `cdktf.out` is the complete old output or the complete new one. The versions are
+//   siblings, so `cdktf.out/stacks/<stack>/../../..` (where the local state lives) is the same folder
+//   through the link and through the real path Terraform runs in. A real folder left by an older
+//   ha-site or by `npx cdktf synth` is replaced by the link once; only that first switch has a moment
+//   with no output folder (two renames), and a synth after a crash there restores the output.
+// - One synth at a time per output folder: a lock (`.<name>.synth-lock`, a symlink holding the pid);
+//   a second synth says so in one line; a lock whose process is gone is taken over.
+// - What a killed synth left (its unfinished version, its temporary link, its lock) is removed by the
+//   next synth. __tests__/scripts/synth-crash.test.ts kills a synth before every file-system call.
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+// ---------------------------------------------------------------------------------------------------
+// The app bundle: build (cached) and run. Kept apart from the output-folder logic below.
+
 const cacheDir = join(root, ".cache");
 const bundle = join(cacheDir, "synth-app.cjs");
 const bundleKey = join(cacheDir, "synth-app.key");
@@ -53,32 +86,303 @@ async function ensureBundle() {
   writeFileSync(bundleKey, key);
 }
 
-const outdir = resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
-const staging = join(dirname(outdir), `.${basename(outdir)}.staging-${process.pid}`);
-let done = false;
-process.on("exit", () => {
-  if (!done) rmSync(staging, { recursive: true, force: true });
-});
+/**
+ * Runs the app (main.ts) in this process. main.ts calls `hooks.configLoaded(line)` once the config is
+ * valid and before anything is written; the hook returns the folder the app writes into.
+ */
+async function runApp(hooks) {
+  await ensureBundle();
+  globalThis.__haSiteSynth = hooks;
+  createRequire(import.meta.url)(bundle);
+}
 
-const args = process.argv.slice(2);
-for (const arg of args) {
-  if (arg !== "--hcl") {
-    process.stderr.write(`ha-site: synth: unknown option ${JSON.stringify(arg)}; expected --hcl or nothing\n`);
-    process.exit(2);
+// ---------------------------------------------------------------------------------------------------
+// Messages: one line each, no stack trace.
+
+const EXIT_CONFIG = 1;
+const EXIT_USAGE = 2;
+
+class SynthError extends Error {
+  constructor(message, exitCode = EXIT_USAGE) {
+    super(message);
+    this.exitCode = exitCode;
   }
 }
-if (args.includes("--hcl")) process.env.SYNTH_HCL_OUTPUT = "true";
 
-await ensureBundle();
-mkdirSync(dirname(outdir), { recursive: true });
-process.env.CDKTF_OUTDIR = staging;
-createRequire(import.meta.url)(bundle);
+/** Control characters escaped, length capped: always one line. */
+function oneLine(text) {
+  // eslint-disable-next-line no-control-regex
+  const escaped = String(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return escaped.length > 400 ? `${escaped.slice(0, 397)}...` : escaped;
+}
 
-const old = `${staging}.old`;
-if (existsSync(outdir)) renameSync(outdir, old);
-renameSync(staging, outdir);
-rmSync(old, { recursive: true, force: true });
-done = true;
-const stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks);
-const format = process.env.SYNTH_HCL_OUTPUT === "true" ? "HCL" : "JSON";
-process.stdout.write(`ha-site: synthesized ${stacks.length} stacks (${format}) into ${basename(outdir)}/: ${stacks.join(", ")}\n`);
+/** A path for a message: relative to the working directory when inside it, quoted when unusual. */
+function shownPath(path) {
+  const rel = relative(process.cwd(), path);
+  const text = rel === "" ? "." : !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+  // eslint-disable-next-line no-control-regex
+  return /[\s"\u0000-\u001f\u007f]/.test(text) || text.length > 120 ? JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}...` : text) : text;
+}
+
+/** `fn()`, with a file-system error turned into one line naming what failed on which path. */
+function fsStep(what, path, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof SynthError || typeof e?.code !== "string") throw e;
+    throw new SynthError(`cannot ${what} ${shownPath(path)} (${e.code}); expected a folder ha-site may write to`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The output folder.
+
+/** The output folder and its siblings. */
+function outputPaths(outdir) {
+  const parent = dirname(outdir);
+  const name = basename(outdir);
+  const prefix = `.${name}.synth-`;
+  return {
+    outdir,
+    parent,
+    name,
+    shown: shownPath(outdir),
+    prefix,
+    lock: join(parent, `${prefix}lock`),
+    /** Versions are named `${prefix}v<base-36 time>-<pid>`; the link target is that bare name. */
+    isVersion: (entry) => entry.startsWith(`${prefix}v`) && /^v[0-9a-z]+-\d+$/.test(entry.slice(prefix.length)),
+    newVersion: () => `${prefix}v${Date.now().toString(36)}-${process.pid}`,
+    link: join(parent, `${prefix}link-${process.pid}`),
+  };
+}
+
+const PREVIOUS_SYNTH = "an empty folder, a folder holding a previous synth (manifest.json and stacks/ only) or a new path";
+
+/** What the output path is now: missing, our link (with its target) or a previous synth's real folder. */
+function inspect(paths) {
+  const { outdir, shown } = paths;
+  let stat;
+  try {
+    stat = lstatSync(outdir);
+  } catch (e) {
+    if (e.code === "ENOENT") return { kind: "missing" };
+    if (e.code === "ENOTDIR") throw new SynthError(`output folder ${shown}: a parent of it is a file; expected ${PREVIOUS_SYNTH}; nothing was changed`);
+    return fsStep("read", outdir, () => {
+      throw e;
+    });
+  }
+  if (stat.isSymbolicLink()) {
+    const target = fsStep("read the link", outdir, () => readlinkSync(outdir));
+    if (paths.isVersion(target)) return { kind: "link", target };
+    throw new SynthError(
+      `output folder ${shown} is a symbolic link to ${JSON.stringify(oneLine(target).slice(0, 80))} that ha-site did not make; expected ${PREVIOUS_SYNTH}; refusing to replace it, nothing was changed`,
+    );
+  }
+  if (!stat.isDirectory()) throw new SynthError(`output folder ${shown} is a file; expected ${PREVIOUS_SYNTH}; refusing to replace it, nothing was changed`);
+  const entries = fsStep("list", outdir, () => readdirSync(outdir)).sort();
+  const others = entries.filter((e) => e !== "manifest.json" && e !== "stacks");
+  const problem = others.length > 0 ? `it holds ${others.slice(0, 3).map((e) => JSON.stringify(oneLine(e).slice(0, 40))).join(", ")}${others.length > 3 ? ` and ${others.length - 3} more` : ""}` : entries.length > 0 ? notAManifest(outdir) : undefined;
+  if (problem) throw new SynthError(`output folder ${shown} is not a previous synth output: ${problem}; expected ${PREVIOUS_SYNTH}; refusing to replace it, nothing was changed`);
+  return { kind: "folder" };
+}
+
+/** Why manifest.json + stacks/ in `dir` are not a cdktf output, or undefined when they are. */
+function notAManifest(dir) {
+  const manifest = join(dir, "manifest.json");
+  try {
+    if (!lstatSync(manifest).isFile()) return "manifest.json is not a file";
+    const stacks = lstatSync(join(dir, "stacks"), { throwIfNoEntry: false });
+    if (stacks && !stacks.isDirectory()) return "stacks is not a folder";
+    const parsed = JSON.parse(readFileSync(manifest, "utf8"));
+    if (parsed === null || typeof parsed !== "object" || typeof parsed.stacks !== "object") return "manifest.json is not a cdktf manifest";
+    return undefined;
+  } catch (e) {
+    return e.code === "ENOENT" ? "stacks/ without manifest.json" : "manifest.json is not a cdktf manifest";
+  }
+}
+
+function isAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+
+/**
+ * Takes the lock: a symlink whose target is our pid (created atomically, with its content). A lock
+ * whose process is gone is moved aside under our own name, checked to be the one judged stale (else
+ * put back), and removed.
+ */
+function lock(paths) {
+  const mine = String(process.pid);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      symlinkSync(mine, paths.lock);
+      return;
+    } catch (e) {
+      if (e.code !== "EEXIST") fsStep("create the lock", paths.lock, () => {
+        throw e;
+      });
+    }
+    let owner;
+    try {
+      owner = readlinkSync(paths.lock);
+    } catch {
+      continue; // released meanwhile
+    }
+    if (isAlive(Number(owner))) {
+      throw new SynthError(`another synth (pid ${oneLine(owner).slice(0, 20)}) is writing ${paths.shown}; run this one when it has finished`);
+    }
+    const aside = join(paths.parent, `${paths.prefix}stale-${process.pid}`);
+    try {
+      renameSync(paths.lock, aside);
+    } catch {
+      continue;
+    }
+    if (readlinkSync(aside) !== owner) {
+      // A new owner took the lock between our look and the move: give it back.
+      try {
+        linkSync(aside, paths.lock);
+      } catch {
+        /* someone else holds it now */
+      }
+      unlinkSync(aside);
+      throw new SynthError(`another synth is writing ${paths.shown}; run this one when it has finished`);
+    }
+    unlinkSync(aside);
+  }
+  throw new SynthError(`cannot take the lock ${shownPath(paths.lock)}; another synth keeps taking it`);
+}
+
+function unlock(paths) {
+  try {
+    if (readlinkSync(paths.lock) === String(process.pid)) unlinkSync(paths.lock);
+  } catch {
+    /* not ours, or gone */
+  }
+}
+
+/**
+ * Atomically points the output path at `target` (a sibling's bare name): a temporary link, renamed over
+ * it. `beforeSwap` runs between the two (moving a real folder aside), keeping the gap to one rename.
+ */
+function pointAt(paths, target, beforeSwap = () => {}) {
+  fsStep("create the link", paths.link, () => symlinkSync(target, paths.link));
+  beforeSwap();
+  fsStep("replace", paths.outdir, () => renameSync(paths.link, paths.outdir));
+}
+
+/**
+ * Under the lock: removes what killed synths left and, when a crash left no output folder at all,
+ * points it back at the newest complete version. Returns the current state of the output path.
+ */
+function recover(paths) {
+  let state = inspect(paths);
+  const entries = fsStep("list", paths.parent, () => readdirSync(paths.parent));
+  if (state.kind === "missing") {
+    const complete = entries.filter((e) => paths.isVersion(e) && existsSync(join(paths.parent, e, "manifest.json")));
+    const newest = complete.sort((a, b) => statSync(join(paths.parent, b)).mtimeMs - statSync(join(paths.parent, a)).mtimeMs)[0];
+    if (newest) {
+      pointAt(paths, newest);
+      state = { kind: "link", target: newest };
+    }
+  }
+  const legacy = new RegExp(`^\\.${paths.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.staging-(\\d+)(\\.old)?$`);
+  for (const entry of entries) {
+    const full = join(paths.parent, entry);
+    const old = legacy.exec(entry); // left by the synth.mjs before versions: `.cdktf.out.staging-<pid>[.old]`
+    const leftover =
+      (paths.isVersion(entry) && entry !== state.target) ||
+      entry.startsWith(`${paths.prefix}link-`) ||
+      entry.startsWith(`${paths.prefix}stale-`) ||
+      (old && !isAlive(Number(old[1])));
+    if (leftover) fsStep("remove", full, () => rmSync(full, { recursive: true, force: true }));
+  }
+  return state;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Main.
+
+function fail(error) {
+  if (error instanceof SynthError) {
+    process.stderr.write(`ha-site: synth: ${oneLine(error.message)}\n`);
+    process.exit(error.exitCode);
+  }
+  // Not a config problem (those exit in main.ts): still one line, no stack trace.
+  const first = String(error?.message ?? error).split("\n").find((l) => l.trim() !== "") ?? "unknown error";
+  process.stderr.write(`ha-site: synth failed: ${oneLine(first)}\n`);
+  process.exit(EXIT_CONFIG);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  for (const arg of args) {
+    if (arg !== "--hcl") throw new SynthError(`unknown option ${JSON.stringify(oneLine(arg).slice(0, 80))}; expected --hcl or nothing`);
+  }
+  if (args.includes("--hcl")) process.env.SYNTH_HCL_OUTPUT = "true";
+
+  const given = process.env.CDKTF_OUTDIR || "cdktf.out";
+  const outdir = resolve(given);
+  if (dirname(outdir) === outdir) throw new SynthError(`CDKTF_OUTDIR=${shownPath(outdir)}: expected a folder below the root`);
+  const paths = outputPaths(outdir);
+  inspect(paths); // refuse a folder that is not ours before doing anything
+
+  let version; // the folder being written, until it is the output
+  let locked = false;
+  let committed = false;
+  process.on("exit", () => {
+    // A failure after the lock (an error, or process.exit inside the app): leave things as they were.
+    // Best effort: whatever stays is removed by the next synth.
+    const tidy = (fn) => {
+      try {
+        fn();
+      } catch {
+        /* left for the next synth */
+      }
+    };
+    if (version && !committed) tidy(() => rmSync(join(paths.parent, version), { recursive: true, force: true }));
+    tidy(() => rmSync(paths.link, { force: true }));
+    if (locked) tidy(() => unlock(paths));
+  });
+
+  let state;
+  await runApp({
+    configLoaded(line) {
+      process.stderr.write(`ha-site: ${line}\n`);
+      fsStep("create", paths.parent, () => mkdirSync(paths.parent, { recursive: true }));
+      lock(paths);
+      locked = true;
+      state = recover(paths);
+      version = paths.newVersion();
+      fsStep("create", join(paths.parent, version), () => mkdirSync(join(paths.parent, version)));
+      process.env.CDKTF_OUTDIR = join(paths.parent, version);
+      return process.env.CDKTF_OUTDIR;
+    },
+  });
+  if (!version) throw new Error("main.ts did not call back before synthesizing");
+
+  // The swap. From a link (or nothing): one rename. From a real folder: move it aside first.
+  const displaced = state.kind === "folder" ? `${paths.prefix}v0-${process.pid}` : state.target;
+  pointAt(paths, version, () => {
+    if (state.kind === "folder") fsStep("move aside", outdir, () => renameSync(outdir, join(paths.parent, displaced)));
+  });
+  committed = true;
+  // The new output is in place: what follows is tidying up, and the next synth finishes it if it fails.
+  try {
+    if (displaced) rmSync(join(paths.parent, displaced), { recursive: true, force: true });
+  } catch {
+    /* removed by the next synth (recover) */
+  }
+  unlock(paths);
+  locked = false;
+
+  const stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks);
+  const format = process.env.SYNTH_HCL_OUTPUT === "true" ? "HCL" : "JSON";
+  process.stdout.write(`ha-site: synthesized ${stacks.length} stacks (${format}) into ${basename(outdir)}/: ${stacks.join(", ")}\n`);
+}
+
+main().catch(fail);
