@@ -5,7 +5,7 @@
 // Every problem is reported as one line "<file>: <field>: got <value>; expected <what is allowed>", all
 // of them (unknown-field hints first), at most MAX_MESSAGE_LINES lines, never a stack trace.
 import { readFileSync, statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { closest } from "./fields";
 import { configSchema, type SiteConfig } from "./schema";
 import { SEED_CONFIG } from "./seed";
@@ -152,8 +152,8 @@ export interface ConfigSource {
 
 /**
  * Which config to use. A relative HA_SITE_CONFIG is resolved from the folder the user ran npm in
- * (`INIT_CWD`, which npm sets for `npm run` and `npx`), else from `cwd`; `ha-site.json` is looked up
- * in `cwd`, the project folder (npm scripts and the cdktf CLI both run there).
+ * (see userFolder); `ha-site.json` is looked up in `cwd`, the project folder (npm scripts run there,
+ * and the cdktf CLI runs the app where cdktf.json is).
  */
 export function configSource(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ConfigSource {
   const conventional = resolve(cwd, CONFIG_FILE);
@@ -165,11 +165,23 @@ export function configSource(env: NodeJS.ProcessEnv = process.env, cwd: string =
   }
   const given = env[CONFIG_ENV];
   if (given) {
-    const base = env.INIT_CWD && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : cwd;
-    return { origin: CONFIG_ENV, file: resolve(base, given), label: shown(given), ...(conventionalExists ? { overrides: true } : {}) };
+    return { origin: CONFIG_ENV, file: resolve(userFolder(env, cwd), given), label: shown(given), ...(conventionalExists ? { overrides: true } : {}) };
   }
   if (conventionalExists) return { origin: CONFIG_FILE, file: conventional, label: CONFIG_FILE };
   return { origin: "built-in", label: "built-in config" };
+}
+
+/**
+ * The folder the user typed the command in: INIT_CWD when npm started this process in the project
+ * folder (`npm run` always runs scripts in the package root and sets INIT_CWD to where it was called,
+ * and npm_package_json to the package.json it runs), else `cwd`. A process that merely inherited an
+ * INIT_CWD (a test or tool spawning synth elsewhere) resolves from its own working directory.
+ */
+export function userFolder(env: NodeJS.ProcessEnv, cwd: string): string {
+  const init = env.INIT_CWD;
+  const pkg = env.npm_package_json;
+  if (init && isAbsolute(init) && pkg && resolve(dirname(pkg)) === resolve(cwd)) return init;
+  return cwd;
 }
 
 /** One line saying which config was used (`npm run synth` prints it to stderr). */

@@ -130,7 +130,7 @@ function fsStep(what, path, fn) {
     return fn();
   } catch (e) {
     if (e instanceof SynthError || typeof e?.code !== "string") throw e;
-    throw new SynthError(`cannot ${what} ${shownPath(path)} (${e.code}); expected a folder ha-site may write to`);
+    throw new SynthError(`cannot ${what} ${shownPath(path)} (${e.code}); expected a folder ha-site may write to; nothing was changed`);
   }
 }
 
@@ -223,7 +223,7 @@ function lock(paths) {
       symlinkSync(mine, paths.lock);
       return;
     } catch (e) {
-      if (e.code !== "EEXIST") fsStep("create the lock", paths.lock, () => {
+      if (e.code !== "EEXIST") fsStep("write in", paths.parent, () => {
         throw e;
       });
     }
