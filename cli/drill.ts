@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
     options = parsed.options;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    stderr.write(`drill: ${oneLine(e.message)}\n${USAGE_HINT}\n`);
+    stderr.write(`${oneLine(`drill: ${e.message}`)}\n${USAGE_HINT}\n`);
     return EXIT_USAGE;
   }
 
@@ -76,7 +76,7 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
       server = await resolverServer(options.resolver, deps.hostLookup);
     } catch (e) {
       if (!(e instanceof ResolverError)) throw e;
-      stderr.write(`drill: ${oneLine(e.message)}\n${USAGE_HINT}\n`);
+      stderr.write(`${oneLine(`drill: ${e.message}`)}\n${USAGE_HINT}\n`);
       return EXIT_USAGE;
     }
   }
@@ -136,7 +136,7 @@ export async function run(argv: readonly string[], deps: DrillDeps = {}): Promis
     return await main(argv, deps);
   } catch (e) {
     const first = String((e as Error)?.message ?? e).split("\n").find((l) => l.trim() !== "") ?? "unknown error";
-    (deps.stderr ?? process.stderr).write(`drill: failed: ${oneLine(first)}\n`);
+    (deps.stderr ?? process.stderr).write(`${oneLine(`drill: failed: ${first}`)}\n`);
     return EXIT_FAIL;
   }
 }

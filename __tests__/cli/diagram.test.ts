@@ -8,7 +8,7 @@ const root = join(__dirname, "..", "..");
 
 describe("siteDiagram", () => {
   it("shows the zone, both failover records, the health checks and each region's swarm", () => {
-    const text = siteDiagram(loadConfig({}));
+    const text = siteDiagram(loadConfig({}, __dirname));
     expect(text).toMatch(/^flowchart TB\n/);
     expect(text).toContain('zone["Route 53 new public zone nosqlsearch.com"]');
     expect(text).toContain("failover PRIMARY, set id us-west-2");
@@ -38,7 +38,7 @@ describe("siteDiagram", () => {
 
   it.each(DIAGRAM_FILES)("%s holds the built-in config's current diagram (run `npm run diagram`)", (file) => {
     const text = readFileSync(join(root, file), "utf8");
-    expect(withDiagram(text, siteDiagram(loadConfig({})))).toBe(text);
+    expect(withDiagram(text, siteDiagram(loadConfig({}, __dirname)))).toBe(text);
   });
 
   it("refuses a file without markers", () => {

@@ -8,7 +8,7 @@ import { seedWith, type Json } from "../helpers";
 const root = join(__dirname, "..", "..");
 
 describe("built-in config", () => {
-  const config = loadConfig({});
+  const config = loadConfig({}, __dirname); // __dirname: no ha-site.json there
 
   it("reproduces the seed: nosqlsearch.com, Oregon PRIMARY then Ohio, their key pairs", () => {
     expect(config.domain).toBe("nosqlsearch.com");
