@@ -201,14 +201,32 @@ function notAManifest(dir) {
   }
 }
 
-function isAlive(pid) {
+/** When process `pid` started (clock ticks since boot, from /proc on Linux), or "" where unknown. */
+function startTime(pid) {
+  try {
+    // Field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces, so count after its ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** The lock's content: our pid, and when we started (so that a reused pid is not taken for us). */
+const lockValue = () => `${process.pid}@${startTime(process.pid)}`;
+
+/** Whether the process that wrote lock value `value` ("pid" or "pid@start") still runs. */
+function isAlive(value) {
+  const [pidText, start] = String(value).split("@");
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return e.code === "EPERM";
+    if (e.code !== "EPERM") return false;
   }
+  const now = start ? startTime(pid) : "";
+  return !start || !now || now === start;
 }
 
 /**
@@ -217,7 +235,7 @@ function isAlive(pid) {
  * put back), and removed.
  */
 function lock(paths) {
-  const mine = String(process.pid);
+  const mine = lockValue();
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       symlinkSync(mine, paths.lock);
@@ -233,8 +251,11 @@ function lock(paths) {
     } catch {
       continue; // released meanwhile
     }
-    if (isAlive(Number(owner))) {
-      throw new SynthError(`another synth (pid ${oneLine(owner).slice(0, 20)}) is writing ${paths.shown}; run this one when it has finished`);
+    if (isAlive(owner)) {
+      const pid = oneLine(owner.split("@")[0]).slice(0, 20);
+      throw new SynthError(
+        `another synth (pid ${pid}) is writing ${paths.shown}; run this one when it has finished (if pid ${pid} is no synth, remove ${shownPath(paths.lock)})`,
+      );
     }
     const aside = join(paths.parent, `${paths.prefix}stale-${process.pid}`);
     try {
@@ -259,7 +280,7 @@ function lock(paths) {
 
 function unlock(paths) {
   try {
-    if (readlinkSync(paths.lock) === String(process.pid)) unlinkSync(paths.lock);
+    if (readlinkSync(paths.lock) === lockValue()) unlinkSync(paths.lock);
   } catch {
     /* not ours, or gone */
   }
@@ -298,7 +319,7 @@ function recover(paths) {
       (paths.isVersion(entry) && entry !== state.target) ||
       entry.startsWith(`${paths.prefix}link-`) ||
       entry.startsWith(`${paths.prefix}stale-`) ||
-      (old && !isAlive(Number(old[1])));
+      (old && !isAlive(old[1]));
     if (leftover) fsStep("remove", full, () => rmSync(full, { recursive: true, force: true }));
   }
   return state;
@@ -350,6 +371,9 @@ async function main() {
   });
 
   let state;
+  // Should main.ts ever synthesize without calling back, cdktf's App fails to create this folder
+  // (its parent does not exist) instead of writing into the output folder in place.
+  process.env.CDKTF_OUTDIR = join(paths.parent, `${paths.prefix}no-callback-${process.pid}`, "out");
   await runApp({
     configLoaded(line) {
       process.stderr.write(`ha-site: ${line}\n`);

@@ -197,7 +197,7 @@ const cases: Record<string, Case> = {
     status: 2,
     lines: [
       "ha-site: config: the built-in example (nosqlsearch.com): no ./ha-site.json and HA_SITE_CONFIG is not set",
-      `ha-site: synth: another synth (pid ${process.pid}) is writing cdktf.out; run this one when it has finished`,
+      `ha-site: synth: another synth (pid ${process.pid}) is writing cdktf.out; run this one when it has finished (if pid ${process.pid} is no synth, remove .cdktf.out.synth-lock)`,
     ],
   },
 };
@@ -252,6 +252,15 @@ describe("npm run synth accepts", () => {
     expect(readdirSync(proj).find((e) => e.startsWith(".cdktf.out.synth-v"))).not.toBe(".cdktf.out.synth-v0-999999999");
   });
 
+  it("a lock whose pid now belongs to another process (it started at another time)", () => {
+    const { proj } = project("reused-pid");
+    symlinkSync(`${process.pid}@1`, join(proj, ".cdktf.out.synth-lock"));
+    const result = synth(proj);
+    expect(problems(result.stderr)).toEqual([]);
+    expect(result.status).toBe(0);
+    expect(readdirSync(proj)).not.toContain(".cdktf.out.synth-lock");
+  });
+
   it("the output of `npx cdktf synth` (a real folder), turned into the link, with the local state kept where it was", () => {
     const { proj } = project("from-cdktf", { "terraform.dns.tfstate": "{}" });
     expect(synth(proj, { CDKTF_OUTDIR: "first" }).status).toBe(0);
@@ -285,7 +294,7 @@ describe("two synths at once in one folder", () => {
         if (r.status === 0) expect(lines).toEqual([]);
         else {
           expect(r.status).toBe(2);
-          expect(lines).toEqual([expect.stringMatching(/^ha-site: synth: another synth \(pid \d+\) is writing cdktf\.out; run this one when it has finished$/)]);
+          expect(lines).toEqual([expect.stringMatching(/^ha-site: synth: another synth \(pid (\d+)\) is writing cdktf\.out; run this one when it has finished \(if pid \1 is no synth, remove \.cdktf\.out\.synth-lock\)$/)]);
         }
       }
       expect(results.some((r) => r.status === 0)).toBe(true);
