@@ -17,6 +17,8 @@ export const CONFIG_FILE = "ha-site.json";
 export const MAX_MESSAGE_LINES = 10;
 /** Deeper JSON is refused before validation (no config is nested more than ~6 levels). */
 export const MAX_DEPTH = 32;
+/** A config file is a few kilobytes; anything larger than this is refused unread. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Values, keys and file names longer than this are shortened in messages. */
 const MAX_SHOWN = 80;
 const MAX_LINE = 400;
@@ -203,8 +205,13 @@ export function loadConfigFrom(source: ConfigSource): SiteConfig {
   const named = source.origin === CONFIG_ENV ? `${CONFIG_ENV}=${source.label}` : source.label;
   let text: string;
   try {
+    // Not a FIFO or a device (/dev/zero would never end), and not larger than any config could be.
+    const stat = statSync(source.file);
+    if (!stat.isFile() && !stat.isDirectory()) throw new ConfigError(`${named}: not a regular file; expected a JSON config file`);
+    if (stat.size > MAX_FILE_BYTES) throw new ConfigError(`${named}: ${stat.size} bytes; expected a JSON config file of at most ${MAX_FILE_BYTES} bytes`);
     text = readFileSync(source.file, "utf8");
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(`${named}: cannot read the file (${code ?? String(e)}); expected a JSON config file`);
   }

@@ -61,6 +61,17 @@ describe("config source", () => {
     expect(() => loadConfig({}, dir)).toThrow(new ConfigError("ha-site.json: cannot read the file (EISDIR); expected a JSON config file"));
   });
 
+  it("refuses a file that is not a regular file, or too large to be a config, without reading it", () => {
+    expect(() => loadConfig({ HA_SITE_CONFIG: "/dev/zero" }, folder())).toThrow(
+      new ConfigError("HA_SITE_CONFIG=/dev/zero: not a regular file; expected a JSON config file"),
+    );
+    const dir = folder();
+    writeFileSync(join(dir, "huge.json"), Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
+    expect(() => loadConfig({ HA_SITE_CONFIG: "huge.json" }, dir)).toThrow(
+      new ConfigError("HA_SITE_CONFIG=huge.json: 10485761 bytes; expected a JSON config file of at most 10485760 bytes"),
+    );
+  });
+
   it.each([
     ["built-in", {}, {}, "config: the built-in example (nosqlsearch.com): no ./ha-site.json and HA_SITE_CONFIG is not set"],
     ["ha-site.json", { "ha-site.json": production }, {}, "config: ./ha-site.json (example.org)"],
