@@ -15,12 +15,14 @@
 //   every instant `cdktf.out` is the complete old output or the complete new one. The versions are
 //   siblings, so `cdktf.out/stacks/<stack>/../../..` (where the local state lives) is the same folder
 //   through the link and through the real path Terraform runs in. A real folder left by an older
-//   ha-site or by `npx cdktf synth` is replaced by the link once; only that first switch has a moment
-//   with no output folder (two renames), and a synth after a crash there restores the output.
+//   ha-site or by `npx cdktf synth` is replaced by the link once, with renameat2(RENAME_EXCHANGE) on
+//   Linux (through python3); where that is unavailable, that first switch takes two renames, with a
+//   moment without output folder, and a synth after a crash there restores the output.
 // - One synth at a time per output folder: a lock (`.<name>.synth-lock`, a symlink holding the pid);
 //   a second synth says so in one line; a lock whose process is gone is taken over.
 // - What a killed synth left (its unfinished version, its temporary link, its lock) is removed by the
 //   next synth. __tests__/scripts/synth-crash.test.ts kills a synth before every file-system call.
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import {
   existsSync,
@@ -286,14 +288,26 @@ function unlock(paths) {
   }
 }
 
-/**
- * Atomically points the output path at `target` (a sibling's bare name): a temporary link, renamed over
- * it. `beforeSwap` runs between the two (moving a real folder aside), keeping the gap to one rename.
- */
-function pointAt(paths, target, beforeSwap = () => {}) {
+/** Atomically points the output path (missing, or our link) at `target`: a temporary link renamed over it. */
+function pointAt(paths, target) {
   fsStep("create the link", paths.link, () => symlinkSync(target, paths.link));
-  beforeSwap();
   fsStep("replace", paths.outdir, () => renameSync(paths.link, paths.outdir));
+}
+
+// renameat2(RENAME_EXCHANGE) swaps two paths in one step (Linux >= 3.15, glibc >= 2.28). Node has no
+// binding for it; python3's ctypes has. Used once per output folder, to replace a real folder by the link.
+const EXCHANGE = `
+import ctypes, os, sys
+f = ctypes.CDLL(None, use_errno=True).renameat2
+f.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+sys.exit(0 if f(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 2) == 0 else 1)
+`;
+
+/** Swaps `a` and `b` atomically; false where the system cannot (then nothing happened). */
+function exchange(a, b) {
+  if (process.platform !== "linux") return false;
+  const result = spawnSync("python3", ["-c", EXCHANGE, a, b], { stdio: "ignore", timeout: 10_000 });
+  return result.status === 0;
 }
 
 /**
@@ -389,11 +403,21 @@ async function main() {
   });
   if (!version) throw new Error("main.ts did not call back before synthesizing");
 
-  // The swap. From a link (or nothing): one rename. From a real folder: move it aside first.
-  const displaced = state.kind === "folder" ? `${paths.prefix}v0-${process.pid}` : state.target;
-  pointAt(paths, version, () => {
-    if (state.kind === "folder") fsStep("move aside", outdir, () => renameSync(outdir, join(paths.parent, displaced)));
-  });
+  // The swap. From a link (or nothing): one rename. From a real folder: exchange it with the new link
+  // in one step where the system can; else move it aside, then rename the link in (the only gap).
+  let displaced = state.target;
+  if (state.kind === "folder") {
+    fsStep("create the link", paths.link, () => symlinkSync(version, paths.link));
+    if (exchange(paths.link, outdir)) {
+      displaced = basename(paths.link); // the old folder, now under the temporary link's name
+    } else {
+      displaced = `${paths.prefix}v0-${process.pid}`;
+      fsStep("move aside", outdir, () => renameSync(outdir, join(paths.parent, displaced)));
+      fsStep("replace", outdir, () => renameSync(paths.link, outdir));
+    }
+  } else {
+    pointAt(paths, version);
+  }
   committed = true;
   // The new output is in place: what follows is tidying up, and the next synth finishes it if it fails.
   try {
