@@ -379,9 +379,10 @@ async function main() {
         /* left for the next synth */
       }
     };
+    if (!locked) return; // nothing was written
     if (version && !committed) tidy(() => rmSync(join(paths.parent, version), { recursive: true, force: true }));
     tidy(() => rmSync(paths.link, { force: true }));
-    if (locked) tidy(() => unlock(paths));
+    tidy(() => unlock(paths));
   });
 
   let state;
