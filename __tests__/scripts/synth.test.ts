@@ -31,7 +31,7 @@ function files(dir: string): Map<string, string> {
 
 // Build the cached bundle once, so that the parallel cases below do not all bundle at the same time.
 beforeAll(() => {
-  execFileSync(process.execPath, [synthScript], { cwd: mkdtempSync(join(tmpdir(), "ha-site-warm-")), env: { ...process.env, CDKTF_OUTDIR: "" } });
+  execFileSync(process.execPath, [synthScript], { cwd: mkdtempSync(join(tmpdir(), "ha-site-warm-")), env: { ...process.env, CDKTF_OUTDIR: "", HA_SITE_CONFIG: "" }, stdio: "pipe" });
 }, 60_000);
 
 describe("npm run synth", () => {
