@@ -303,11 +303,13 @@ f.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctyp
 sys.exit(0 if f(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 2) == 0 else 1)
 `;
 
-/** Swaps `a` and `b` atomically; false where the system cannot (then nothing happened). */
+/** Swaps link `a` and folder `b` atomically; false where the system cannot (then nothing happened). */
 function exchange(a, b) {
   if (process.platform !== "linux") return false;
   const result = spawnSync("python3", ["-c", EXCHANGE, a, b], { stdio: "ignore", timeout: 10_000 });
-  return result.status === 0;
+  if (result.status === 0) return true;
+  // Whatever python3 reported: if `b` is a link now, the exchange did happen.
+  return lstatSync(b, { throwIfNoEntry: false })?.isSymbolicLink() === true;
 }
 
 /**

@@ -260,6 +260,22 @@ describe("npm run synth accepts", () => {
     expect(readdirSync(proj)).not.toContain(".cdktf.out.synth-lock");
   });
 
+  it.each([
+    ["with renameat2 through python3", process.env.PATH ?? ""],
+    ["without python3 (two renames)", "/nonexistent"],
+  ])("a real output folder, replaced by the link %s", (how, path) => {
+    const { proj } = project(`real-folder-${how.replace(/\W+/g, "-")}`);
+    mkdirSync(join(proj, "cdktf.out", "stacks", "old"), { recursive: true });
+    writeFileSync(join(proj, "cdktf.out", "manifest.json"), '{"stacks": {"old": {}}}');
+    const result = synth(proj, { PATH: path });
+    expect(problems(result.stderr)).toEqual([]);
+    expect(result.status).toBe(0);
+    const entries = readdirSync(proj).sort();
+    expect(entries).toEqual([expect.stringMatching(/^\.cdktf\.out\.synth-v[0-9a-z]+-\d+$/), "cdktf.out", "notes.md"]);
+    expect(tree(proj)["cdktf.out"]).toBe(`-> ${entries[0]}`);
+    expect(Object.keys(output(join(proj, "cdktf.out")) ?? {})).toContain("stacks/dns/cdk.tf.json");
+  });
+
   it("the output of `npx cdktf synth` (a real folder), turned into the link, with the local state kept where it was", () => {
     const { proj } = project("from-cdktf", { "terraform.dns.tfstate": "{}" });
     expect(synth(proj, { CDKTF_OUTDIR: "first" }).status).toBe(0);
