@@ -18,8 +18,8 @@
 //   ha-site or by `npx cdktf synth` is replaced by the link once, with renameat2(RENAME_EXCHANGE) on
 //   Linux (through python3); where that is unavailable, that first switch takes two renames, with a
 //   moment without output folder, and a synth after a crash there restores the output.
-// - One synth at a time per output folder: a lock (`.<name>.synth-lock`, a symlink holding the pid);
-//   a second synth says so in one line; a lock whose process is gone is taken over.
+// - One synth at a time per output folder: a lock (`.<name>.synth-lock`, a symlink holding the pid
+//   and its start time); a second synth says so in one line; a lock whose process is gone is taken over.
 // - What a killed synth left (its unfinished version, its temporary link, its lock) is removed by the
 //   next synth. __tests__/scripts/synth-crash.test.ts kills a synth before every file-system call.
 import { spawnSync } from "node:child_process";
