@@ -167,7 +167,7 @@ export function configSource(env: NodeJS.ProcessEnv = process.env, cwd: string =
   }
   const given = env[CONFIG_ENV];
   if (given) {
-    return { origin: CONFIG_ENV, file: resolve(userFolder(env, cwd), given), label: shown(given), ...(conventionalExists ? { overrides: true } : {}) };
+    return { origin: CONFIG_ENV, file: resolve(userFolder(env, cwd), given), label: shown(given, 200), ...(conventionalExists ? { overrides: true } : {}) };
   }
   if (conventionalExists) return { origin: CONFIG_FILE, file: conventional, label: CONFIG_FILE };
   return { origin: "built-in", label: "built-in config" };
