@@ -123,7 +123,7 @@ function shownPath(path) {
   const rel = relative(process.cwd(), path);
   const text = rel === "" ? "." : !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
   // eslint-disable-next-line no-control-regex
-  return /[\s"\u0000-\u001f\u007f]/.test(text) || text.length > 120 ? JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}...` : text) : text;
+  return /[\s"\u0000-\u001f\u007f]/.test(text) || text.length > 200 ? JSON.stringify(text.length > 200 ? `${text.slice(0, 197)}...` : text) : text;
 }
 
 /** `fn()`, with a file-system error turned into one line naming what failed on which path. */
