@@ -222,6 +222,23 @@ describe("npm run synth refuses bad input: exit code, exact lines, nothing chang
   });
 });
 
+describe("npm run synth, when a check inside the app fails", () => {
+  it("prints one line, exits 1 and leaves the previous output and the folder as they were", () => {
+    // A VPC CIDR with host bits: rejected by the native construct today (the schema may take it over).
+    const { dir, proj } = project("app-check", { "c.json": withRegion0({ engine: "native", sshCidrs: ["203.0.113.7/32"], vpc: "10.0.0.1/16" }) });
+    expect(synth(proj).status).toBe(0);
+    const before = tree(dir);
+    const result = synth(proj, { HA_SITE_CONFIG: "c.json" });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    const lines = problems(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ha-site: (synth failed: |c\.json: regions\[0\]\.)vpc: got "10\.0\.0\.1\/16"; expected /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(tree(dir)).toEqual(before);
+  });
+});
+
 describe("npm run synth accepts", () => {
   it("a config with a UTF-8 byte order mark", () => {
     const { proj } = project("bom", { "bom.json": `\ufeff${json(seed())}` });
