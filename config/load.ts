@@ -4,7 +4,7 @@
 //
 // Every problem is reported as one line "<file>: <field>: got <value>; expected <what is allowed>", all
 // of them (unknown-field hints first), at most MAX_MESSAGE_LINES lines, never a stack trace.
-import { readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { closest } from "./fields";
 import { configSchema, type SiteConfig } from "./schema";
@@ -161,7 +161,8 @@ export function configSource(env: NodeJS.ProcessEnv = process.env, cwd: string =
   const conventional = resolve(cwd, CONFIG_FILE);
   let conventionalExists: boolean;
   try {
-    conventionalExists = statSync(conventional, { throwIfNoEntry: false }) !== undefined;
+    // lstat: a dangling ha-site.json link is reported as unreadable, not silently replaced by the built-in config.
+    conventionalExists = lstatSync(conventional, { throwIfNoEntry: false }) !== undefined;
   } catch {
     conventionalExists = true; // there but not readable: reading it reports why
   }

@@ -1,5 +1,5 @@
 // Which config is used: HA_SITE_CONFIG, else ./ha-site.json in the project folder, else the built-in one.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, configSource, describeConfigSource, loadConfig, userFolder } from "../../config/load";
@@ -59,6 +59,9 @@ describe("config source", () => {
     const dir = folder();
     mkdirSync(join(dir, "ha-site.json"));
     expect(() => loadConfig({}, dir)).toThrow(new ConfigError("ha-site.json: cannot read the file (EISDIR); expected a JSON config file"));
+    const dangling = folder();
+    symlinkSync("gone.json", join(dangling, "ha-site.json"));
+    expect(() => loadConfig({}, dangling)).toThrow(new ConfigError("ha-site.json: cannot read the file (ENOENT); expected a JSON config file"));
   });
 
   it("refuses a file that is not a regular file, or too large to be a config, without reading it", () => {
