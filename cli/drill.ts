@@ -1,7 +1,7 @@
 // The failover drill CLI (`npm run drill -- [options]`): polls the site through DNS and HTTP while an operator
 // breaks the primary region, then reports the switch, the gaps and the verdict against the modeled RTO.
 // `main` takes its streams, clock and stop signal as arguments, so tests run it in-process.
-import { ConfigError, loadConfig } from "../config/load";
+import { ConfigError, loadConfig, oneLine } from "../config/load";
 import { parseArgs, usage, UsageError, USAGE_HINT } from "./drill/args";
 import { systemClock, type Clock } from "./drill/clock";
 import { drillDefaults, type DrillDefaults } from "./drill/defaults";
@@ -23,6 +23,8 @@ export interface DrillDeps {
   readonly stderr?: OutputStream;
   /** Where HA_SITE_CONFIG is read from. */
   readonly env?: NodeJS.ProcessEnv;
+  /** The project folder (where ha-site.json is looked for); default: the working directory. */
+  readonly cwd?: string;
   readonly clock?: Clock;
   /** Ends the drill early. Without it, SIGINT (Ctrl-C) and SIGTERM do. */
   readonly signal?: AbortSignal;
@@ -41,17 +43,17 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
   const clock = deps.clock ?? systemClock;
 
   let defaults: DrillDefaults | undefined;
-  let configProblem: string | undefined;
+  let configProblems: readonly string[] = [];
   try {
-    defaults = drillDefaults(loadConfig(deps.env ?? process.env));
+    defaults = drillDefaults(loadConfig(deps.env ?? process.env, deps.cwd ?? process.cwd()));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    configProblem = e.message;
+    configProblems = e.lines;
   }
   const wantsHelp = argv.includes("--help") || argv.includes("-h");
   if (!defaults) {
     if (wantsHelp) stdout.write(`${usage(undefined)}\n`);
-    stderr.write(`drill: ${configProblem}\n`);
+    stderr.write(configProblems.map((line) => `drill: ${line}\n`).join(""));
     return wantsHelp ? EXIT_PASS : EXIT_USAGE;
   }
 
@@ -65,7 +67,7 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
     options = parsed.options;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    stderr.write(`drill: ${e.message}\n${USAGE_HINT}\n`);
+    stderr.write(`${oneLine(`drill: ${e.message}`)}\n${USAGE_HINT}\n`);
     return EXIT_USAGE;
   }
 
@@ -75,7 +77,7 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
       server = await resolverServer(options.resolver, deps.hostLookup);
     } catch (e) {
       if (!(e instanceof ResolverError)) throw e;
-      stderr.write(`drill: ${e.message}\n${USAGE_HINT}\n`);
+      stderr.write(`${oneLine(`drill: ${e.message}`)}\n${USAGE_HINT}\n`);
       return EXIT_USAGE;
     }
   }
@@ -142,8 +144,19 @@ export async function main(argv: readonly string[], deps: DrillDeps = {}): Promi
   }
 }
 
+/** Runs the drill as a command: any unexpected error is one line on stderr (exit 1), never a stack trace. */
+export async function run(argv: readonly string[], deps: DrillDeps = {}): Promise<number> {
+  try {
+    return await main(argv, deps);
+  } catch (e) {
+    const first = String((e as Error)?.message ?? e).split("\n").find((l) => l.trim() !== "") ?? "unknown error";
+    (deps.stderr ?? process.stderr).write(`${oneLine(`drill: failed: ${first}`)}\n`);
+    return EXIT_FAIL;
+  }
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

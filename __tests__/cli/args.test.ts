@@ -188,6 +188,7 @@ describe("main: help and bad flags", () => {
       stdout,
       stderr,
       env: {},
+      cwd: __dirname,
       signal: AbortSignal.abort(),
       hostLookup: async () => {
         throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });

@@ -7,7 +7,7 @@ const root = join(__dirname, "..", "..");
 
 describe("siteDiagram", () => {
   it("shows the zone, both failover records, the health checks and each region's swarm", () => {
-    const text = siteDiagram(loadConfig({}));
+    const text = siteDiagram(loadConfig({}, __dirname));
     expect(text).toMatch(/^flowchart TB\n/);
     expect(text).toContain('zone["Route 53 new public zone nosqlsearch.com"]');
     expect(text).toContain("failover PRIMARY, set id us-west-2");

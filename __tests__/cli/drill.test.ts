@@ -52,7 +52,7 @@ test("reports the switch, the answers per address and the gap; exit 0 within --r
   const json = new Collector();
   const text = new Collector();
   const stderr = new Collector();
-  const deps = { stderr, env: {}, signal: new AbortController().signal, clock: clock() };
+  const deps = { stderr, env: {}, cwd: __dirname, signal: new AbortController().signal, clock: clock() };
   at(PRIMARY_STOPS, () => servers[0].stop());
   at(DNS_SWITCHES, () => dns.set(NAME, { addresses: [SECONDARY], ttl: 60 }));
   const [jsonCode, textCode] = await Promise.all([

@@ -42,6 +42,7 @@ async function drill(
     stdout,
     stderr,
     env: {},
+    cwd: __dirname,
     clock,
     signal: new AbortController().signal,
     makeLookup: site.makeLookup,

@@ -2,7 +2,7 @@ import { modeledFailoverTime } from "../../config/failover-time";
 import { loadConfig } from "../../config/load";
 
 describe("modeledFailoverTime", () => {
-  const defaults = loadConfig({}).healthCheck;
+  const defaults = loadConfig({}, __dirname).healthCheck; // __dirname: no ha-site.json there
 
   it("is interval x threshold + 60 s propagation + 60 s alias TTL: 210 s by default", () => {
     expect(modeledFailoverTime(defaults)).toMatchObject({ detectionSeconds: 90, propagationSeconds: 60, cacheSeconds: 60, totalSeconds: 210 });

@@ -8,7 +8,7 @@ import { seedWith, type Json } from "../helpers";
 const root = join(__dirname, "..", "..");
 
 describe("built-in config", () => {
-  const config = loadConfig({});
+  const config = loadConfig({}, __dirname); // __dirname: no ha-site.json there
 
   it("reproduces the seed: nosqlsearch.com, Oregon PRIMARY then Ohio, their key pairs", () => {
     expect(config.domain).toBe("nosqlsearch.com");
@@ -156,6 +156,9 @@ describe("bad configs", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const text = (error as Error).message;
     expect(text).toContain(`site.json: ${message}`);
-    expect(text).not.toContain("\n");
+    // One line per problem, each naming the file: the expected one is a whole line of its own.
+    const lines = text.split("\n");
+    expect(lines.every((line) => line.startsWith("site.json: "))).toBe(true);
+    expect(lines.some((line) => line.startsWith(`site.json: ${message}`))).toBe(true);
   });
 });

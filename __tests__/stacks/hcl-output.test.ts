@@ -131,7 +131,8 @@ describe("npm run synth:hcl", () => {
       encoding: "utf8",
       timeout: 120_000,
     });
-    expect(result.stderr).toBe("");
+    // Only the line saying which config was used (README, "Your own config").
+    expect(result.stderr).toBe(`ha-site: config: ${join(root, "examples", "production.json")} (example.org), from HA_SITE_CONFIG\n`);
     expect(result.status).toBe(0);
     return join(cwd, "cdktf.out", "stacks");
   }

@@ -60,7 +60,17 @@ const both: ReadonlyArray<readonly [string, Workflow, string]> = [
   ["deploy.yml", deploy, text.deploy],
 ];
 
+/** The Terraform Cloud token that may apply: a `production` environment secret, for deploy.yml only. */
 const TOKEN = "${{ secrets.TF_API_TOKEN }}";
+/** The token pull requests plan with: its team may plan, not apply. */
+const PLAN_TOKEN = "${{ secrets.TF_PLAN_TOKEN }}";
+const TOKEN_OF: Record<string, string> = { "plan.yml": PLAN_TOKEN, "deploy.yml": TOKEN };
+/** A workflow without its comment lines. */
+const code = (raw: string): string =>
+  raw
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("#"))
+    .join("\n");
 
 function needsOf(job: Job): readonly string[] {
   if (job.needs === undefined) return [];
@@ -145,10 +155,10 @@ describe.each(both)("%s: shared rules", (_file, workflow, raw) => {
     }
   });
 
-  test("secrets: only TF_API_TOKEN, only in a step's env, never in a script", () => {
+  test("secrets: only its own Terraform Cloud token, only in a step's env, never in a script", () => {
     const secretRefs = raw.match(/\bsecrets\.\w+/g) ?? [];
     expect(secretRefs.length).toBeGreaterThan(0);
-    expect(new Set(secretRefs)).toEqual(new Set(["secrets.TF_API_TOKEN"]));
+    expect(new Set(secretRefs)).toEqual(new Set([TOKEN_OF[_file].slice(4, -3)]));
     expect(JSON.stringify(workflow.env ?? {})).not.toContain("secrets.");
     let stepEnvUses = 0;
     for (const job of Object.values(workflow.jobs)) {
@@ -158,7 +168,7 @@ describe.each(both)("%s: shared rules", (_file, workflow, raw) => {
           if (typeof value === "string" && value.includes("secrets.")) {
             // Exported under the name Terraform reads, and only to the cdktf step itself.
             expect(name).toBe("TF_TOKEN_app_terraform_io");
-            expect(value).toBe(TOKEN);
+            expect(value).toBe(TOKEN_OF[_file]);
             expect(step.run).toMatch(/\bnpx cdktf (plan|deploy) /);
             stepEnvUses++;
           }
@@ -221,10 +231,15 @@ describe("plan.yml", () => {
     expect(planJob.strategy?.["fail-fast"]).toBe(false);
   });
 
-  test("each matrix job runs `cdktf plan` on its stack with the Terraform Cloud token", () => {
+  test("each matrix job runs `cdktf plan` on its stack with the plan-only token", () => {
     const step = stepRunning(planJob, /\bcdktf plan\b/);
     runsForMatrixStack(step, /npx cdktf plan/);
-    expect(step.env?.TF_TOKEN_app_terraform_io).toBe(TOKEN);
+    expect(step.env?.TF_TOKEN_app_terraform_io).toBe(PLAN_TOKEN);
+  });
+
+  test("pull requests never see the token that can apply: plan.yml does not name it, nor the environment holding it", () => {
+    expect(code(text.plan)).not.toContain("TF_API_TOKEN");
+    for (const job of Object.values(plan.jobs)) expect(environmentOf(job)).toBeUndefined();
   });
 
   test("plan output reaches the comment job as an artifact per stack", () => {
@@ -437,6 +452,39 @@ describe("deploy.yml", () => {
 
   test("no job gets a writable token", () => {
     for (const [, job] of jobs) expect(writePermissions(job.permissions)).toEqual([]);
+  });
+
+  test("only jobs in the production environment get the apply token, and never the plan token", () => {
+    expect(code(text.deploy)).not.toContain("TF_PLAN_TOKEN");
+    const holders = jobs.filter(([, job]) => JSON.stringify(job).includes("secrets.TF_API_TOKEN"));
+    expect(holders.map(([name]) => name).sort()).toEqual(["deploy-dns", "deploy-regional"]);
+    for (const [, job] of holders) expect(environmentOf(job)).toBe("production");
+  });
+});
+
+// The documented setup is the safe split, and the only one the docs show.
+describe("token docs", () => {
+  const prDoc = readFileSync(path.join(ROOT, "docs/pull-requests.md"), "utf8");
+  const tfcDoc = readFileSync(path.join(ROOT, "docs/terraform-cloud.md"), "utf8");
+  const setupRow = (name: string) => prDoc.split("\n").filter((l) => l.startsWith("|") && l.includes(`\`${name}\``));
+
+  test("docs/pull-requests.md: TF_PLAN_TOKEN a repository secret that can only plan, TF_API_TOKEN a production environment secret", () => {
+    const plan = setupRow("TF_PLAN_TOKEN");
+    expect(plan).toHaveLength(1);
+    expect(plan[0]).toMatch(/^\| Secrets and variables → Actions → Secrets \| `TF_PLAN_TOKEN` \|.*\bplan\b/);
+    expect(plan[0]).toMatch(/not apply/);
+    const apply = setupRow("TF_API_TOKEN");
+    expect(apply).toHaveLength(1);
+    expect(apply[0]).toMatch(/^\| Environments → `production` → Environment secrets \| `TF_API_TOKEN` \|/);
+    // No other way is offered: no repository secret that can apply, no "optional hardening".
+    expect(prDoc).not.toMatch(/[Oo]ptional hardening/);
+    expect(prDoc).not.toMatch(/repository secret `TF_API_TOKEN`/);
+  });
+
+  test("docs/terraform-cloud.md names both tokens and where each lives", () => {
+    expect(tfcDoc).toMatch(/`TF_PLAN_TOKEN`/);
+    expect(tfcDoc).toMatch(/`TF_API_TOKEN`[^.]*`production` environment/);
+    expect(tfcDoc).not.toMatch(/repository secret `TF_API_TOKEN`/);
   });
 });
 

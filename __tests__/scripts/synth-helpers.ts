@@ -1,0 +1,101 @@
+// Helpers for the tests that run the real `npm run synth` (node scripts/synth.mjs) in temp folders.
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { createHash } from "node:crypto";
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+
+export const root = join(__dirname, "..", "..");
+export const synthScript = join(root, "scripts", "synth.mjs");
+export const faultPreload = join(__dirname, "fixtures", "fs-fault.cjs");
+
+/** The environment of a synth: no CDKTF_OUTDIR / HA_SITE_CONFIG / INIT_CWD from the test runner. */
+export function synthEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  delete base.INIT_CWD;
+  delete base.HA_SITE_CONFIG;
+  delete base.CDKTF_OUTDIR;
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete base[k];
+    else base[k] = v;
+  }
+  return base;
+}
+
+export function synth(cwd: string, env: NodeJS.ProcessEnv = {}, args: string[] = [], preload?: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [...(preload ? ["--require", preload] : []), synthScript, ...args], {
+    cwd,
+    env: synthEnv(env),
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
+export interface Result {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `synth`, without blocking the test process (to run two at once). */
+export function synthAsync(cwd: string, env: NodeJS.ProcessEnv = {}, preload?: string): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...(preload ? ["--require", preload] : []), synthScript], { cwd, env: synthEnv(env) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("error", reject);
+    child.on("close", (status, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ status, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Every entry under `dir` (not following symbolic links): file -> sha256, link -> "-> target",
+ * folder -> "/". Equal trees mean nothing changed on disk.
+ */
+export function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      const full = join(dir, path);
+      const stat = lstatSync(full);
+      if (stat.isSymbolicLink()) out[path] = `-> ${readlinkSync(full)}`;
+      else if (stat.isDirectory()) {
+        out[path] = "/";
+        walk(path);
+      } else out[path] = createHash("sha256").update(readFileSync(full)).digest("hex");
+    }
+  };
+  walk("");
+  return out;
+}
+
+/** The output folder's files as seen through its path (following the link), or undefined when absent. */
+export function output(dir: string): Record<string, string> | undefined {
+  try {
+    readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  const files: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (lstatSync(join(dir, path)).isDirectory()) walk(path);
+      else files[path] = createHash("sha256").update(readFileSync(join(dir, path))).digest("hex");
+    }
+  };
+  walk("");
+  return files;
+}
+
+/** stderr without the "ha-site: config: ..." line that a synth prints once the config is valid. */
+export function problems(stderr: string): string[] {
+  return stderr.split("\n").filter((l) => l !== "" && !l.startsWith("ha-site: config: "));
+}
