@@ -74,7 +74,8 @@ describe("npm run diagram", () => {
   });
 
   it("a bad config: one line, exit 1", () => {
-    writeFileSync(join(dir, "bad.json"), JSON.stringify({ domain: "nosql search" }));
+    const seed = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "seed.json"), "utf8"));
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...seed, domain: "nosql search" }));
     const result = run([], { HA_SITE_CONFIG: join(dir, "bad.json") });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
