@@ -7,6 +7,6 @@ import { buildSite } from "./stacks/site";
 const config = loadConfigOrExit();
 // cdktf's validations only run `terraform version` (once per terraform_data resource): synthesis must work
 // without a terraform binary, and the README states the Terraform version needed.
-const app = new App({ skipValidation: true });
+const app = new App({ skipValidation: true, stackTraces: false });
 buildSite(app, config);
 synthesize(app);

@@ -6,16 +6,17 @@
 // for `node --import tsx main.ts` (the command cdktf.json gives the cdktf CLI).
 // Atomicity: the app writes into a staging directory that replaces the output directory only when
 // synthesis succeeded, so a bad config or a crash leaves no half-written cdktf.out.
-import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleOptions } from "./bundle.mjs";
+import { codeCachePath, runCached } from "./run-cached.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cacheDir = join(root, ".cache");
 const bundle = join(cacheDir, "synth-app.cjs");
 const bundleKey = join(cacheDir, "synth-app.key");
-const SOURCES = ["main.ts", "config", "constructs", "stacks", "package-lock.json"];
+const SOURCES = ["main.ts", "config", "constructs", "stacks", "package-lock.json", "scripts/bundle.mjs"];
 
 /** A cheap fingerprint of the sources: every file's path, size and mtime. */
 function sourceKey() {
@@ -39,16 +40,8 @@ async function ensureBundle() {
   const { build } = await import("esbuild");
   mkdirSync(cacheDir, { recursive: true });
   const tmp = `${bundle}.${process.pid}.tmp`;
-  await build({
-    entryPoints: [join(root, "main.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    outfile: tmp,
-    logLevel: "error",
-    legalComments: "none",
-  });
+  await build(bundleOptions(join(root, "main.ts"), tmp));
+  rmSync(codeCachePath(bundle), { force: true });
   renameSync(tmp, bundle);
   writeFileSync(bundleKey, key);
 }
@@ -72,7 +65,7 @@ if (args.includes("--hcl")) process.env.SYNTH_HCL_OUTPUT = "true";
 await ensureBundle();
 mkdirSync(dirname(outdir), { recursive: true });
 process.env.CDKTF_OUTDIR = staging;
-createRequire(import.meta.url)(bundle);
+runCached(bundle);
 
 const old = `${staging}.old`;
 if (existsSync(outdir)) renameSync(outdir, old);
