@@ -9,6 +9,6 @@ const { config, source } = loadSiteConfigOrExit();
 (globalThis as { __haSiteSynth?: { configLoaded(line: string): void } }).__haSiteSynth?.configLoaded(describeConfigSource(source, config));
 // cdktf's validations only run `terraform version` (once per terraform_data resource): synthesis must work
 // without a terraform binary, and the README states the Terraform version needed.
-const app = new App({ skipValidation: true });
+const app = new App({ skipValidation: true, stackTraces: false });
 buildSite(app, config);
 synthesize(app);

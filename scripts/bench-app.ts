@@ -21,7 +21,7 @@ const site: SiteConfig = {
     env: { SERVICE_INDEX: String(i + 1) },
   })),
 };
-const app = new App({ skipValidation: true }); // as main.ts
+const app = new App({ skipValidation: true, stackTraces: false }); // as main.ts
 const regions = Array.from({ length: REGIONS }, (_, i) =>
   new RegionalStack(app, {
     site,

@@ -23,7 +23,6 @@
 // - What a killed synth left (its unfinished version, its temporary link, its lock) is removed by the
 //   next synth. __tests__/scripts/synth-crash.test.ts kills a synth before every file-system call.
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import {
   existsSync,
   linkSync,
@@ -41,6 +40,8 @@ import {
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleOptions } from "./bundle.mjs";
+import { codeCachePath, runCached } from "./run-cached.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -50,7 +51,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cacheDir = join(root, ".cache");
 const bundle = join(cacheDir, "synth-app.cjs");
 const bundleKey = join(cacheDir, "synth-app.key");
-const SOURCES = ["main.ts", "config", "constructs", "stacks", "package-lock.json"];
+const SOURCES = ["main.ts", "config", "constructs", "stacks", "package-lock.json", "scripts/bundle.mjs"];
 
 /** A cheap fingerprint of the sources: every file's path, size and mtime. */
 function sourceKey() {
@@ -74,16 +75,8 @@ async function ensureBundle() {
   const { build } = await import("esbuild");
   mkdirSync(cacheDir, { recursive: true });
   const tmp = `${bundle}.${process.pid}.tmp`;
-  await build({
-    entryPoints: [join(root, "main.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    outfile: tmp,
-    logLevel: "error",
-    legalComments: "none",
-  });
+  await build(bundleOptions(join(root, "main.ts"), tmp));
+  rmSync(codeCachePath(bundle), { force: true });
   renameSync(tmp, bundle);
   writeFileSync(bundleKey, key);
 }
@@ -95,7 +88,7 @@ async function ensureBundle() {
 async function runApp(hooks) {
   await ensureBundle();
   globalThis.__haSiteSynth = hooks;
-  createRequire(import.meta.url)(bundle);
+  runCached(bundle); // synchronous, in this process, with the V8 code cache (scripts/run-cached.mjs)
 }
 
 // ---------------------------------------------------------------------------------------------------
