@@ -9,8 +9,10 @@ import type { RegionConfig, SiteConfig } from "../config/schema";
 import type { RegionalSwarm } from "../constructs/regional-swarm";
 import { SwarmServices } from "../constructs/swarm-services";
 import type { StackBackend } from "./backend";
-import { buildSwarm } from "./engines";
-import { regionalStackName, sitePort, siteUrl, sshKeyVariableName } from "./names";
+import { buildSwarm, provisioningMethodOf } from "./engines";
+import { cloudFormationStackName, regionalStackName, sitePort, siteUrl, sshKeyVariableName } from "./names";
+import type { SsmServices } from "../constructs/ssm-services";
+import type { NativeSwarm } from "../constructs/native/native-swarm";
 
 /** Output names of a regional stack (read by the DNS stack: keep them stable). */
 export const REGIONAL_OUTPUTS = {
@@ -34,8 +36,10 @@ export class RegionalStack extends TerraformStack {
   public readonly stackName: string;
   public readonly region: string;
   public readonly swarm: RegionalSwarm;
-  /** The services started over SSH; undefined when `provisioning.enabled` is false. */
+  /** The services started over SSH; undefined when `provisioning.enabled` is false or the method is "ssm". */
   public readonly services?: SwarmServices;
+  /** The services started through SSM (native regions, `provisioning.method` "ssm"). */
+  public readonly ssmServices?: SsmServices;
 
   constructor(scope: Construct, props: RegionalStackProps) {
     const stackName = regionalStackName(props.region.region);
@@ -51,7 +55,17 @@ export class RegionalStack extends TerraformStack {
     const keyPair = r.publicKey ? new KeyPair(this, "KeyPair", { keyName: r.keyName, publicKey: r.publicKey }) : undefined;
     this.swarm = buildSwarm(this, "Swarm", props.site, r, keyPair ? [keyPair] : undefined);
     const provisioning = props.site.provisioning;
-    if (provisioning.enabled) {
+    if (provisioning.enabled && provisioningMethodOf(props.site, r) === "ssm") {
+      // Native regions: SSM State Manager, no inbound SSH (constructs/ssm-services.ts).
+      const { SsmServices } = require("../constructs/ssm-services") as typeof import("../constructs/ssm-services");
+      this.ssmServices = new SsmServices(this, "Services", {
+        stackName: cloudFormationStackName(props.site, r),
+        managerTags: (this.swarm as Partial<NativeSwarm>).ssmTargetTags ?? this.swarm.managerLookup.instanceTags,
+        services: props.site.services,
+        scriptOptions: { swarmWaitSeconds: provisioning.swarmWaitSeconds, commandTimeoutSeconds: provisioning.commandTimeoutSeconds },
+        dependsOn: [this.swarm.ready],
+      });
+    } else if (provisioning.enabled) {
       new NullProvider(this, "null");
       const privateKey = provisioning.sshAgent
         ? undefined

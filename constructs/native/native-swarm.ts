@@ -5,7 +5,7 @@
 // docs/native-bootstrap.md.
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
-import { Token, type ITerraformDependable } from "cdktf";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
@@ -23,6 +23,7 @@ import { SwarmNetwork } from "./network";
 import { NodeRole } from "./node-role";
 import { NodeSecurity } from "./node-security";
 import { NATIVE_RESERVED_PORTS, SSH_PORT } from "./swarm-ports";
+import { swarmReady } from "../swarm-ready";
 
 /** Latest Amazon Linux 2023 (x86_64) AMI id, an AWS public SSM parameter. */
 export const NATIVE_DEFAULT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -86,6 +87,14 @@ export interface NativeSwarmProps {
   readonly healthCheckPort: number;
   /** HTTP path of the target-group health check (200-399 is healthy). @default "/" */
   readonly healthCheckPath?: string;
+  /** Protocol of the target-group health check ("HTTPS": the app answers TLS itself; NLB only). @default "HTTP" */
+  readonly healthCheckProtocol?: "HTTP" | "HTTPS";
+  /**
+   * TLS at the load balancer: the port of its HTTPS (ALB) / TLS (NLB) listener, created with the certificate
+   * (constructs/native/tls.ts), which forwards to `healthCheckPort`'s target group. On an ALB the plain listener
+   * of that port then redirects to HTTPS. @default - no TLS
+   */
+  readonly tlsPort?: number;
   /** Resources the nodes must wait for (e.g. a key pair created in the same stack). @default - none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -105,8 +114,16 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
   public readonly vpcId: string;
   public readonly managersConsoleUrl: string;
   public readonly managerLookup: ManagerLookup;
-  /** The managers' Auto Scaling group (created once its instances are running; the swarm may still be forming). */
-  public readonly ready: ITerraformDependable;
+  /**
+   * Changes only when the managers' Auto Scaling group is created or replaced (constructs/swarm-ready.ts;
+   * a terraform_data made on first use, so a site without provisioning has none).
+   */
+  public get ready(): ITerraformDependable {
+    return (this.readyMarker ??= swarmReady(this, "Ready", this.managers.group.id));
+  }
+  private readyMarker?: ITerraformDependable;
+  /** Tags SSM targets the managers by (State Manager associations). */
+  public readonly ssmTargetTags: Readonly<Record<string, string>>;
 
   public readonly network: SwarmNetwork;
   public readonly security: NodeSecurity;
@@ -131,6 +148,7 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
       ports: listeners.map(({ port, protocols }) => ({ published: port, protocols })),
       sshCidrs: p.sshCidrs,
       loadBalancer: p.loadBalancer,
+      tlsPort: p.loadBalancer === "alb" ? props.tlsPort : undefined,
     });
     this.loadBalancer = new SwarmLoadBalancer(this, "LoadBalancer", {
       kind: p.loadBalancer,
@@ -141,22 +159,30 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
       listeners: listeners.map(({ port, protocol }) => ({ port, protocol })),
       healthCheckPort: p.healthCheckPort,
       healthCheckPath: p.healthCheckPath,
+      healthCheckProtocol: p.healthCheckProtocol,
+      redirect: props.tlsPort !== undefined ? { port: p.healthCheckPort, toPort: props.tlsPort } : undefined,
       dependsOn: this.network.internetAccess.length > 0 ? this.network.internetAccess : undefined,
     });
 
     // Terraform owns the bootstrap parameters: created (with the placeholder) before any instance, deleted
-    // after the last one, so a re-created region starts a new swarm. The instances fill them in; Terraform
-    // ignores the values it did not write (a refresh still reads them into state: see docs/native-bootstrap.md).
+    // after the last one, so a re-created region starts a new swarm. The instances fill them in.
+    // - lock, manager-address (no secrets): `value` + ignore_changes; a refresh reads what the nodes wrote.
+    // - the join tokens (SecureString): the placeholder goes in as the write-only `value_wo` (Terraform >= 1.11,
+    //   hashicorp/aws >= 5.x/6.x), so neither the plan nor the state ever holds a value: the provider's read sets
+    //   `value` to null when `has_value_wo` is true (terraform-provider-aws internal/service/ssm/parameter.go,
+    //   resourceParameterRead). `value_wo_version` stays 1: Terraform never writes it again. docs/native-bootstrap.md.
     const prefix = nativeParameterPrefix(stackName);
     const parameterArns = new Map<string, string>();
     const parameter = (key: keyof typeof NATIVE_BOOTSTRAP_PARAMETERS, description: string) => {
       const { name, type } = NATIVE_BOOTSTRAP_PARAMETERS[key];
+      const secret = type === "SecureString";
       const resource = new SsmParameter(this, `Parameter-${name}`, {
         name: prefix + name,
         type,
-        value: NATIVE_BOOTSTRAP_DEFAULTS.placeholder,
+        ...(secret
+          ? { valueWo: NATIVE_BOOTSTRAP_DEFAULTS.placeholder, valueWoVersion: 1 }
+          : { value: NATIVE_BOOTSTRAP_DEFAULTS.placeholder, lifecycle: { ignoreChanges: ["value"] } }),
         description: `ha-site swarm ${stackName}: ${description} (written by the nodes)`,
-        lifecycle: { ignoreChanges: ["value"] },
       });
       parameterArns.set(prefix + name, resource.arn);
       return resource;
@@ -177,6 +203,9 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
         name: fitName(`${stackName}-${region}-${role}`, 64),
         stackName,
         parameterArns,
+        // The stack's own SSM documents (constructs/ssm-services.ts names them ha-site-<stack>-*): the lock
+        // parameter's ARN with its resource part swapped keeps partition, region and account.
+        ssmDocumentArns: [Fn.replace(this.parameters.lock.arn, `:parameter${prefix}${NATIVE_BOOTSTRAP_PARAMETERS.lock.name}`, `:document/ha-site-${stackName}-*`)],
       });
       const tags = { Name: `${stackName}-${role}`, [NATIVE_NODE_TYPE_TAG]: role, [NATIVE_STACK_TAG]: stackName };
       const launchTemplate = new LaunchTemplate(this, `${label}LaunchTemplate`, {
@@ -187,6 +216,9 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
         keyName: p.keyName,
         iamInstanceProfile: { arn: nodeRole.instanceProfile.arn },
         userData: userData(role, stackName, region),
+        // Host names from the instance id (i-0123....<region>.compute.internal): the swarm node's hostname then
+        // names its instance, which the lifecycle and cleanup scripts rely on (EC2 "resource-based naming").
+        privateDnsNameOptions: { hostnameType: "resource-name" },
         // IMDSv2 only; hop limit 1 keeps containers on bridge networks away from the role's credentials.
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [
@@ -247,7 +279,8 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
       `https://${region}.console.aws.amazon.com/ec2/home?region=${region}` +
       `#Instances:tag:${NATIVE_STACK_TAG}=${stackName};tag:${NATIVE_NODE_TYPE_TAG}=manager`;
     this.managerLookup = { instanceTags: { [NATIVE_NODE_TYPE_TAG]: "manager", [NATIVE_STACK_TAG]: stackName } };
-    this.ready = this.managers.group;
+    this.ssmTargetTags = this.managerLookup.instanceTags;
+
   }
 }
 
@@ -309,7 +342,7 @@ function listenerSpecs(ports: readonly NativeSwarmPort[], kind: "nlb" | "alb"): 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: one line per problem, "prop: got X; expected Y".
 
-type ResolvedProps = Required<Omit<NativeSwarmProps, "dependsOn">>;
+type ResolvedProps = Required<Omit<NativeSwarmProps, "dependsOn" | "tlsPort">>;
 
 const show = (value: unknown) => (typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value));
 
@@ -425,7 +458,19 @@ function resolveProps(props: NativeSwarmProps): ResolvedProps {
     fail("healthCheckPath", healthCheckPath, 'a URL path such as "/" or "/health" (printable ASCII, no spaces, no "${" or "%{")');
   }
 
+  const healthCheckProtocol = props.healthCheckProtocol ?? "HTTP";
+  if (healthCheckProtocol !== "HTTP" && healthCheckProtocol !== "HTTPS") fail("healthCheckProtocol", healthCheckProtocol, '"HTTP" or "HTTPS"');
+  if (healthCheckProtocol === "HTTPS" && loadBalancer === "alb") {
+    fail("healthCheckProtocol", healthCheckProtocol, '"HTTP" with an ALB (it decrypts; its targets answer plain HTTP), or loadBalancer "nlb"');
+  }
+  if (props.tlsPort !== undefined) {
+    if (!isInteger(props.tlsPort, 1, 65535)) fail("tlsPort", props.tlsPort, "a port from 1 to 65535");
+    if (props.ports.some((x) => x.published === props.tlsPort)) fail("tlsPort", props.tlsPort, "a port no service publishes");
+    if (healthCheckProtocol === "HTTPS") fail("healthCheckProtocol", healthCheckProtocol, '"HTTP" behind a TLS listener (the load balancer decrypts)');
+  }
+
   return {
+    healthCheckProtocol,
     stackName: props.stackName,
     region: props.region,
     keyName: props.keyName,

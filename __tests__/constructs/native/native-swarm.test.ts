@@ -16,6 +16,7 @@ import {
   type NativeSwarmProps,
 } from "../../../constructs/native/native-swarm";
 import { SWARM_PORTS } from "../../../constructs/native/swarm-ports";
+import { SSM_AGENT_ACTIONS, SSM_MANAGED_INSTANCE_CORE_ACTIONS } from "../../../constructs/native/node-role";
 import { addressAt, resourceAt, type Json } from "../../helpers";
 
 const BASE: NativeSwarmProps = {
@@ -351,29 +352,51 @@ describe("NativeSwarm SSM parameters and IAM", () => {
         .sort(),
     );
     for (const parameter of parameters) {
-      expect(parameter.value).toBe(NATIVE_BOOTSTRAP_DEFAULTS.placeholder);
-      expect(parameter.lifecycle).toEqual({ ignore_changes: ["value"] });
+      if (parameter.type === "SecureString") {
+        // Join tokens: write-only, so no value of theirs is ever in the plan or the state.
+        expect(parameter).not.toHaveProperty("value");
+        expect(parameter).not.toHaveProperty("insecure_value");
+        expect(parameter.value_wo).toBe(NATIVE_BOOTSTRAP_DEFAULTS.placeholder);
+        expect(parameter.value_wo_version).toBe(1);
+        expect(parameter.lifecycle).toBeUndefined();
+      } else {
+        expect(parameter.value).toBe(NATIVE_BOOTSTRAP_DEFAULTS.placeholder);
+        expect(parameter.lifecycle).toEqual({ ignore_changes: ["value"] });
+      }
     }
+    expect(parameters.filter((p) => p.type === "SecureString").map((p) => p.name).sort()).toEqual([param("manager-token"), param("worker-token")]);
   });
 
   it("gives each node role exactly the bootstrap's permissions on the stack's own parameters", () => {
     const { json, ref } = byDefault();
     const arn = (name: string) => `\${${ref("aws_ssm_parameter", `Swarm/Parameter-${name}`)}.arn}`;
     const document = (label: string) => json.data.aws_iam_policy_document[addressAt(json, "aws_iam_policy_document", `Swarm/${label}Role/Permissions`, "data")];
+    const documents = [`\${replace(${ref("aws_ssm_parameter", "Swarm/Parameter-lock")}.arn, ":parameter/ha-site/site-swarm/lock", ":document/ha-site-site-swarm-*")}`];
+    const agent = (readable: string[]) => [
+      { sid: "SsmAgent", effect: "Allow", actions: [...SSM_AGENT_ACTIONS], resources: ["*"] },
+      { sid: "SsmAgentDocuments", effect: "Allow", actions: ["ssm:GetDocument", "ssm:DescribeDocument"], resources: documents },
+      { sid: "SsmAgentParameters", effect: "Allow", actions: ["ssm:GetParameters"], resources: readable.map(arn) },
+    ];
+    const all = ["lock", "manager-token", "worker-token", "manager-address"];
     expect(document("Manager").statement).toEqual([
-      {
-        effect: "Allow",
-        actions: ["ssm:GetParameter", "ssm:PutParameter"],
-        resources: ["lock", "manager-token", "worker-token", "manager-address"].map(arn),
-      },
+      { effect: "Allow", actions: ["ssm:GetParameter", "ssm:PutParameter"], resources: all.map(arn) },
+      ...agent(all),
     ]);
     expect(document("Worker").statement).toEqual([
       { effect: "Allow", actions: ["ssm:GetParameter"], resources: ["worker-token", "manager-address"].map(arn) },
+      ...agent(["worker-token", "manager-address"]),
     ]);
-    // Nothing account-wide anywhere: no wildcard action or resource.
+    // The agent statement: exactly the AmazonSSMManagedInstanceCore actions, with its parameter and document
+    // reads narrowed to this stack (with "*", a worker could read the manager join token).
+    expect(new Set([...SSM_AGENT_ACTIONS, "ssm:GetDocument", "ssm:DescribeDocument", "ssm:GetParameter", "ssm:GetParameters"])).toEqual(
+      new Set(SSM_MANAGED_INSTANCE_CORE_ACTIONS),
+    );
+    expect(SSM_AGENT_ACTIONS.filter((a) => /Parameter|Document$/.test(a))).toEqual([]);
+    // Nothing else account-wide: no wildcard action, and "*" resources only for the agent's own calls.
     for (const doc of Object.values(json.data.aws_iam_policy_document) as Json[]) {
       for (const statement of doc.statement) {
-        for (const value of [...(statement.actions ?? []), ...(statement.resources ?? [])]) expect(value).not.toContain("*");
+        for (const value of statement.actions ?? []) expect(value).not.toContain("*");
+        if (statement.sid !== "SsmAgent") for (const value of statement.resources ?? []) expect(value).not.toBe("*");
       }
     }
     for (const label of ["Manager", "Worker"]) {
@@ -425,7 +448,8 @@ describe("NativeSwarm outputs (RegionalSwarm)", () => {
     expect(swarm.engine).toBe("native");
     expect(swarm.sshUser).toBe("ec2-user");
     expect(swarm.managerLookup).toEqual({ instanceTags: { "swarm-node-type": "manager", "ha-site:stack": "site-swarm" } });
-    expect(swarm.ready).toBe(swarm.managers.group);
+    // What provisioning waits for: a terraform_data holding the managers' group id (changes only on replacement).
+    expect(swarm.ssmTargetTags).toEqual({ "swarm-node-type": "manager", "ha-site:stack": "site-swarm" });
   });
 });
 
