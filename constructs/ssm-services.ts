@@ -100,7 +100,7 @@ export function shellDocument(description: string, script: string, timeoutSecond
           action: "aws:runShellScript",
           name: "run",
           precondition: { StringEquals: ["platformType", "Linux"] },
-          inputs: { timeoutSeconds: String(timeoutSeconds), runCommand: script.split("\n") },
+          inputs: { timeoutSeconds: String(timeoutSeconds), runCommand: script.trimEnd().split("\n") },
         },
       ],
     },

@@ -22,6 +22,7 @@ import { SwarmLoadBalancer, type ListenerProtocol } from "./load-balancer";
 import { SwarmNetwork } from "./network";
 import { NodeRole } from "./node-role";
 import { NodeSecurity } from "./node-security";
+import { SwarmLifecycle } from "./lifecycle";
 import { NATIVE_RESERVED_PORTS, SSH_PORT } from "./swarm-ports";
 import { swarmReady } from "../swarm-ready";
 
@@ -95,6 +96,12 @@ export interface NativeSwarmProps {
    * of that port then redirects to HTTPS. @default - no TLS
    */
   readonly tlsPort?: number;
+  /**
+   * Keep the swarm's membership in step with the Auto Scaling groups: termination lifecycle hooks + SSM
+   * (demote/drain, leave, remove) and a periodic cleanup of departed nodes (constructs/native/lifecycle.ts).
+   * @default true
+   */
+  readonly lifecycle?: boolean;
   /** Resources the nodes must wait for (e.g. a key pair created in the same stack). @default - none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -134,6 +141,8 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
   public readonly parameters: Readonly<Record<keyof typeof NATIVE_BOOTSTRAP_PARAMETERS, SsmParameter>>;
   public readonly managers: NativeSwarmNodes;
   public readonly workers: NativeSwarmNodes;
+  /** The termination hooks and the periodic cleanup (constructs/native/lifecycle.ts); undefined if turned off. */
+  public readonly lifecycle?: SwarmLifecycle;
 
   constructor(scope: Construct, id: string, props: NativeSwarmProps) {
     super(scope, id);
@@ -206,6 +215,10 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
         // The stack's own SSM documents (constructs/ssm-services.ts names them ha-site-<stack>-*): the lock
         // parameter's ARN with its resource part swapped keeps partition, region and account.
         ssmDocumentArns: [Fn.replace(this.parameters.lock.arn, `:parameter${prefix}${NATIVE_BOOTSTRAP_PARAMETERS.lock.name}`, `:document/ha-site-${stackName}-*`)],
+        // The leader's periodic cleanup asks EC2 whether a Down node's instance still exists (lifecycle.sh
+        // instance_gone). DescribeInstances has no resource-level permissions: "*", read-only.
+        extraStatements:
+          role === "manager" && p.lifecycle ? [{ sid: "LifecycleCleanup", actions: ["ec2:DescribeInstances"], resources: ["*"] }] : undefined,
       });
       const tags = { Name: `${stackName}-${role}`, [NATIVE_NODE_TYPE_TAG]: role, [NATIVE_STACK_TAG]: stackName };
       const launchTemplate = new LaunchTemplate(this, `${label}LaunchTemplate`, {
@@ -271,6 +284,16 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
     };
     this.managers = nodes("manager", p.managers, p.managerInstanceType, p.managerDiskSize);
     this.workers = nodes("worker", p.workers, p.workerInstanceType, p.workerDiskSize);
+    if (p.lifecycle) {
+      this.lifecycle = new SwarmLifecycle(this, "Lifecycle", {
+        stackName,
+        region,
+        namePrefix: `${stackName}-${region}`,
+        managersGroup: this.managers.group,
+        workersGroup: this.workers.group,
+        managerTags: { [NATIVE_NODE_TYPE_TAG]: "manager", [NATIVE_STACK_TAG]: stackName },
+      });
+    }
 
     this.loadBalancerDnsName = this.loadBalancer.loadBalancer.dnsName;
     this.loadBalancerZoneId = this.loadBalancer.loadBalancer.zoneId;
@@ -458,6 +481,7 @@ function resolveProps(props: NativeSwarmProps): ResolvedProps {
     fail("healthCheckPath", healthCheckPath, 'a URL path such as "/" or "/health" (printable ASCII, no spaces, no "${" or "%{")');
   }
 
+  const lifecycle = props.lifecycle ?? true;
   const healthCheckProtocol = props.healthCheckProtocol ?? "HTTP";
   if (healthCheckProtocol !== "HTTP" && healthCheckProtocol !== "HTTPS") fail("healthCheckProtocol", healthCheckProtocol, '"HTTP" or "HTTPS"');
   if (healthCheckProtocol === "HTTPS" && loadBalancer === "alb") {
@@ -470,6 +494,7 @@ function resolveProps(props: NativeSwarmProps): ResolvedProps {
   }
 
   return {
+    lifecycle,
     healthCheckProtocol,
     stackName: props.stackName,
     region: props.region,

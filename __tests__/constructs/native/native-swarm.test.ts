@@ -381,6 +381,7 @@ describe("NativeSwarm SSM parameters and IAM", () => {
     expect(document("Manager").statement).toEqual([
       { effect: "Allow", actions: ["ssm:GetParameter", "ssm:PutParameter"], resources: all.map(arn) },
       ...agent(all),
+      { sid: "LifecycleCleanup", effect: "Allow", actions: ["ec2:DescribeInstances"], resources: ["*"] },
     ]);
     expect(document("Worker").statement).toEqual([
       { effect: "Allow", actions: ["ssm:GetParameter"], resources: ["worker-token", "manager-address"].map(arn) },
@@ -396,7 +397,9 @@ describe("NativeSwarm SSM parameters and IAM", () => {
     for (const doc of Object.values(json.data.aws_iam_policy_document) as Json[]) {
       for (const statement of doc.statement) {
         for (const value of statement.actions ?? []) expect(value).not.toContain("*");
-        if (statement.sid !== "SsmAgent") for (const value of statement.resources ?? []) expect(value).not.toBe("*");
+        if (!["SsmAgent", "LifecycleCleanup", "FollowCommands"].includes(statement.sid)) {
+          for (const value of statement.resources ?? []) expect(value).not.toBe("*");
+        }
       }
     }
     for (const label of ["Manager", "Worker"]) {
