@@ -141,8 +141,9 @@ export class SsmServices extends Construct {
         maxErrors: "0",
         complianceSeverity: "HIGH",
         waitForSuccessTimeoutSeconds: wait,
-        dependsOn,
-        lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [document] },
+        dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+        // A plain address: Terraform reads replace_triggered_by entries as references, not templates.
+        lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [`${document.terraformResourceType}.${document.friendlyUniqueId}`] },
       });
 
     for (const service of props.services) {
