@@ -9,7 +9,8 @@ import { EndpointHealthCheck } from "../constructs/endpoint-health-check";
 import { FailoverAlarm } from "../constructs/failover-alarm";
 import { FailoverDns, type FailoverTarget } from "../constructs/failover-dns";
 import type { StackBackend } from "./backend";
-import { DNS_STACK_NAME, sitePort, siteUrl } from "./names";
+import { DNS_STACK_NAME, siteEndpoint, siteUrl } from "./names";
+import { addSiteTls } from "./site-tls";
 import { REGIONAL_OUTPUTS, type RegionalStack } from "./regional-stack";
 
 export interface DnsStackProps {
@@ -34,10 +35,13 @@ export class DnsStack extends TerraformStack {
     new AwsProvider(this, "aws", { region: "us-east-1", defaultTags: [{ tags }] });
     const metricsProvider = new AwsProvider(this, "aws-us-east-1", { alias: "route53_metrics", region: "us-east-1", defaultTags: [{ tags }] });
     const check = site.healthCheck;
-    const port = check.port ?? sitePort(site.services);
+    // With tls, Route 53 checks the TLS listener (HTTPS, SNI).
+    const port = check.port ?? siteEndpoint(site).port;
+    const states: { regional: RegionalStack; state: ReturnType<StackBackend["remoteState"]> }[] = [];
     const targets = props.regions.map((regional): FailoverTarget => {
       this.addDependency(regional);
       const state = props.backend.remoteState(this, `Region-${regional.region}`, regional.stackName);
+      states.push({ regional, state });
       const dnsName = state.getString(REGIONAL_OUTPUTS.lbDnsName);
       let healthCheckId: string | undefined;
       if (check.enabled) {
@@ -81,16 +85,17 @@ export class DnsStack extends TerraformStack {
       primary: targets[0],
       secondary: targets[1],
     });
+    if (site.tls) addSiteTls(this, site, site.tls, this.failover.zoneId, states);
     new TerraformOutput(this, "name_servers", {
       value: this.failover.nameServers,
       description: "Set these four name servers at the domain's registrar",
     });
     new TerraformOutput(this, "zone_id", { value: this.failover.zoneId, description: "Route 53 hosted zone id" });
     new TerraformOutput(this, "site_url", {
-      value: siteUrl(this.failover.fqdn, sitePort(site.services)),
+      value: siteUrl(this.failover.fqdn, siteEndpoint(site).port, siteEndpoint(site).scheme),
       description: "The site, through failover DNS",
     });
-    const rto = modeledFailoverTime(check);
+    const rto = modeledFailoverTime(check, site.regions.map((r) => r.engine ?? site.engine));
     new TerraformOutput(this, "failover_time_seconds", {
       value: rto.totalSeconds,
       description:

@@ -10,7 +10,7 @@ import type { RegionalSwarm } from "../constructs/regional-swarm";
 import { SwarmServices } from "../constructs/swarm-services";
 import type { StackBackend } from "./backend";
 import { buildSwarm, provisioningMethodOf } from "./engines";
-import { cloudFormationStackName, regionalStackName, sitePort, siteUrl, sshKeyVariableName } from "./names";
+import { cloudFormationStackName, regionalStackName, siteEndpoint, sitePort, siteUrl, sshKeyVariableName } from "./names";
 import type { SsmServices } from "../constructs/ssm-services";
 import type { NativeSwarm } from "../constructs/native/native-swarm";
 
@@ -21,6 +21,9 @@ export const REGIONAL_OUTPUTS = {
   managersConsoleUrl: "managers_console_url",
   vpcId: "vpc_id",
   siteUrl: "site_url",
+  /** With `tls` only: the load balancer's ARN and the site port's target group (the DNS stack adds the TLS listener). */
+  lbArn: "lb_arn",
+  siteTargetGroupArn: "site_target_group_arn",
 } as const;
 
 export interface RegionalStackProps {
@@ -89,6 +92,13 @@ export class RegionalStack extends TerraformStack {
     output(REGIONAL_OUTPUTS.lbZoneId, this.swarm.loadBalancerZoneId, "Canonical hosted zone id of the load balancer");
     output(REGIONAL_OUTPUTS.managersConsoleUrl, this.swarm.managersConsoleUrl, "EC2 console page listing the swarm managers");
     output(REGIONAL_OUTPUTS.vpcId, this.swarm.vpcId, "VPC of the swarm");
-    output(REGIONAL_OUTPUTS.siteUrl, siteUrl(this.swarm.loadBalancerDnsName, sitePort(props.site.services)), `The site in ${r.region} only (${props.role}), bypassing DNS`);
+    const endpoint = siteEndpoint(props.site);
+    output(REGIONAL_OUTPUTS.siteUrl, siteUrl(this.swarm.loadBalancerDnsName, endpoint.port, endpoint.scheme), `The site in ${r.region} only (${props.role}), bypassing DNS`);
+    const native = this.swarm as Partial<NativeSwarm>;
+    if (props.site.tls && native.loadBalancer) {
+      const targetGroup = native.loadBalancer.targetGroupsByPort.get(sitePort(props.site.services));
+      output(REGIONAL_OUTPUTS.lbArn, native.loadBalancer.loadBalancer.arn, "ARN of the swarm's load balancer (the DNS stack adds its TLS listener)");
+      if (targetGroup) output(REGIONAL_OUTPUTS.siteTargetGroupArn, targetGroup.arn, "Target group of the site port (behind the TLS listener)");
+    }
   }
 }

@@ -3,13 +3,14 @@
 import { createHash } from "node:crypto";
 import { Testing } from "cdktf";
 import { parseConfig } from "../../config/load";
+import type { ServiceConfig } from "../../config/schema";
 import { serviceDeployScript } from "../../constructs/service-script";
 import { SsmServices, ssmLeaderScript } from "../../constructs/ssm-services";
 import { serviceSummary } from "../../constructs/swarm-services";
 import { buildSite } from "../../stacks/site";
 import { addressAt, seedWith, synthJson, type Json } from "../helpers";
 
-const services = [
+const services: ServiceConfig[] = [
   { name: "web", image: "tutum/hello-world", replicas: 2, ports: [{ published: 8080, target: 80, protocol: "tcp" as const }], env: {} },
   { name: "api", image: "nginx", replicas: 1, ports: [], env: { A: "b" } },
 ];

@@ -27,7 +27,7 @@ export function drillDefaults(config: SiteConfig): DrillDefaults {
     name: siteHostName(config),
     port: config.healthCheck.port ?? sitePort(config.services),
     path: config.healthCheck.resourcePath,
-    rtoSeconds: modeledFailoverTime(config.healthCheck).totalSeconds,
+    rtoSeconds: modeledFailoverTime(config.healthCheck, config.regions.map((r) => r.engine ?? config.engine)).totalSeconds,
   };
 }
 

@@ -1,6 +1,8 @@
 // The native (EC2) swarm engine's Terraform: network, security groups, SSM parameters, IAM, launch templates,
 // Auto Scaling groups, load balancer, the RegionalSwarm outputs, and prop validation. Synth only: no AWS,
 // no terraform binary (the real `terraform validate`/`plan` of this output is tf-validate's job).
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
 import { TerraformOutput, Testing } from "cdktf";
 import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import {
@@ -365,6 +367,23 @@ describe("NativeSwarm SSM parameters and IAM", () => {
       }
     }
     expect(parameters.filter((p) => p.type === "SecureString").map((p) => p.name).sort()).toEqual([param("manager-token"), param("worker-token")]);
+  });
+
+  it("keeps the join tokens out of Terraform's hands: value_wo is write-only in hashicorp/aws 6.25.0's schema", () => {
+    // Terraform never stores a write-only attribute in the plan or the state, and the provider's read sets
+    // `value` to null when has_value_wo is true (internal/service/ssm/parameter.go): no token value, ever.
+    const schemaFile = join(__dirname, "../../../../shared/tools/tf-validate/schemas/aws-6.25.0.json");
+    if (!existsSync(schemaFile)) return; // the schemas ship with tf-validate (../shared/tools), not with the repo
+    const schema = JSON.parse(readFileSync(schemaFile, "utf8"));
+    const attributes = schema.provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas.aws_ssm_parameter.block.attributes;
+    expect(attributes.value_wo).toMatchObject({ write_only: true, sensitive: true });
+    const { all } = byDefault();
+    const tokens = Object.values(all("aws_ssm_parameter")).filter((p) => p.type === "SecureString");
+    expect(tokens).toHaveLength(2);
+    for (const token of tokens) {
+      const stateful = Object.keys(token).filter((k) => k in attributes && !attributes[k].write_only && /value/.test(k) && k !== "value_wo_version");
+      expect(stateful).toEqual([]);
+    }
   });
 
   it("gives each node role exactly the bootstrap's permissions on the stack's own parameters", () => {
