@@ -240,7 +240,9 @@ export class SwarmLifecycle extends Construct {
     this.rule = new CloudwatchEventRule(this, "Rule", {
       name: fitIam(`ha-site-${stackName}-leave-swarm`),
       description: `ha-site: instances of ${stackName} terminating -> SSM runbook ${automationName}`,
-      eventPattern: JSON.stringify({
+      // jsonencode(), not a JSON literal: the pattern holds references, and `synth --hcl` would write a
+      // literal with references unescaped (cdktf-traps.md).
+      eventPattern: Fn.jsonencode({
         source: ["aws.autoscaling"],
         "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
         detail: { AutoScalingGroupName: [props.managersGroup.name, props.workersGroup.name], LifecycleHookName: [LIFECYCLE_HOOK_NAME] },
@@ -252,9 +254,12 @@ export class SwarmLifecycle extends Construct {
       roleArn: this.eventsRole.arn,
       inputTransformer: {
         inputPaths: { instance: "$.detail.EC2InstanceId", hook: "$.detail.LifecycleHookName", group: "$.detail.AutoScalingGroupName" },
-        // Written out, not jsonencode(): Terraform's jsonencode escapes "<" and ">", and EventBridge would
-        // no longer see the <placeholders>.
-        inputTemplate: `{"InstanceId":["<instance>"],"LifecycleHookName":["<hook>"],"AutoScalingGroupName":["<group>"],"AutomationAssumeRole":["${this.automationRole.arn}"]}`,
+        // format(), not jsonencode(): Terraform's jsonencode escapes "<" and ">", and EventBridge would no
+        // longer see the <placeholders>; and not a literal holding a reference (`synth --hcl`, cdktf-traps.md).
+        inputTemplate: Fn.format(
+          Fn.rawString('{"InstanceId":["<instance>"],"LifecycleHookName":["<hook>"],"AutoScalingGroupName":["<group>"],"AutomationAssumeRole":["%s"]}'),
+          [this.automationRole.arn],
+        ),
       },
     });
 
