@@ -33,9 +33,11 @@ export interface RoutingTime extends FailoverTime {
   readonly destination: string;
 }
 
-export function modeledRoutingTime(site: Pick<SiteConfig, "healthCheck" | "routing">): RoutingTime {
+export function modeledRoutingTime(site: Pick<SiteConfig, "healthCheck" | "routing" | "regions" | "engine">): RoutingTime {
   const policy = site.routing.policy;
-  if (policy !== "accelerator") return { ...modeledFailoverTime(site.healthCheck), destination: DESTINATION[policy] };
+  // Engine-aware: without Route 53 health checks, detection is each engine's load balancer check.
+  const engines = site.regions.map((r) => r.engine ?? site.engine);
+  if (policy !== "accelerator") return { ...modeledFailoverTime(site.healthCheck, engines), destination: DESTINATION[policy] };
   return {
     detectionSeconds: ACCELERATOR_DETECTION_SECONDS,
     propagationSeconds: ACCELERATOR_REACTION_SECONDS,

@@ -213,6 +213,22 @@ export const provisioningSchema = strictObject({
   swarmWaitSeconds: int(0, 3600).default(300),
   /** Seconds any single docker command may run before it is killed. */
   commandTimeoutSeconds: int(10, 7200).default(600),
+  /**
+   * How services are started: "ssh" (null_resource + remote-exec to a manager) or "ssm" (SSM State Manager
+   * associations on the managers, no inbound port; native regions only). Default: "ssm" on native regions,
+   * "ssh" on Docker for AWS regions (their managers have no SSM agent).
+   */
+  method: oneOf(["ssh", "ssm"]).optional(),
+});
+
+/** The ELB security policy of the TLS listeners by default: TLS 1.3 and 1.2 (the ELB console's recommended policy). */
+export const DEFAULT_TLS_SECURITY_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+export const tlsSchema = strictObject({
+  /** Port of the HTTPS (ALB) / TLS (NLB) listener of each native region's load balancer. */
+  port: port.default(443),
+  /** ELB security policy of that listener. */
+  securityPolicy: pattern(/^ELBSecurityPolicy-[A-Za-z0-9-]{1,100}$/, `an ELB security policy name like "${DEFAULT_TLS_SECURITY_POLICY}"`).default(DEFAULT_TLS_SECURITY_POLICY),
 });
 
 /** The policy gate (`npm run check:policy`): findings the site accepts, each with its reason. Not rendered into Terraform. */
@@ -309,6 +325,8 @@ export const configSchema = strictObject({
   provisioning: provisioningSchema.default({ enabled: true, sshAgent: false, connectTimeout: "5m", swarmWaitSeconds: 300, commandTimeoutSeconds: 600 }),
   policy: policySchema.default({ suppress: [] }),
   routing: routingSchema.default({ policy: "failover" }),
+  /** HTTPS for the site (native regions): an ACM certificate per region, TLS at the load balancers. */
+  tls: tlsSchema.optional(),
 }).superRefine((config, ctx) => {
   checkRouting(config, ctx);
   const seen = new Map<string, number>();
@@ -330,12 +348,20 @@ export const configSchema = strictObject({
         ctx.addIssue({ code: "custom", path: ["regions", i, key], input: r[key], message: `nothing: it is only for engine "${owner}", and this region's engine is "${regionEngine}"` });
       }
     }
-    if (regionEngine === "native" && config.provisioning.enabled && (r.sshCidrs ?? []).length === 0) {
+    if (regionEngine === "native" && config.provisioning.enabled && config.provisioning.method === "ssh" && (r.sshCidrs ?? []).length === 0) {
       ctx.addIssue({
         code: "custom",
         path: ["regions", i, "sshCidrs"],
         input: r.sshCidrs,
-        message: 'at least one CIDR that may SSH to the managers (services are started over SSH), or "provisioning": { "enabled": false }',
+        message: 'at least one CIDR that may SSH to the managers (provisioning.method is "ssh"), or "provisioning": { "method": "ssm" }',
+      });
+    }
+    if (regionEngine === "docker-for-aws" && config.provisioning.enabled && config.provisioning.method === "ssm") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["provisioning", "method"],
+        input: "ssm",
+        message: `"ssh" or unset: regions[${i}] (${r.region}) uses engine "docker-for-aws", whose managers have no SSM agent`,
       });
     }
     if (r.loadBalancer === "alb" && config.services.some((svc) => svc.ports.some((p) => p.protocol === "udp"))) {
@@ -374,7 +400,8 @@ export const configSchema = strictObject({
   });
   const tcpPorts = config.services.flatMap((svc) => svc.ports.filter((p) => p.protocol === "tcp").map((p) => p.published));
   const checkPort = config.healthCheck.port ?? config.services[0]?.ports[0]?.published;
-  if (config.healthCheck.enabled && checkPort !== undefined && !tcpPorts.includes(checkPort)) {
+  // (With tls, Route 53 checks the TLS listener instead: httpsRules.)
+  if (config.healthCheck.enabled && config.tls === undefined && checkPort !== undefined && !tcpPorts.includes(checkPort)) {
     ctx.addIssue({
       code: "custom",
       path: config.healthCheck.port === undefined ? ["services", 0, "ports", 0, "protocol"] : ["healthCheck", "port"],
@@ -404,6 +431,7 @@ export const configSchema = strictObject({
       message: "at least one published port on the first service (it is the site's port)",
     });
   }
+  httpsRules(config, ctx);
   const zone = config.hostedZone;
   if (zone.zoneId !== undefined && zone.create === true) {
     ctx.addIssue({ code: "custom", path: ["hostedZone"], input: zone, message: 'either { "create": true } or { "zoneId": "Z..." }, not both' });
@@ -414,6 +442,40 @@ export const configSchema = strictObject({
   }
 }).superRefine(siteLimits);
 
+/** HTTPS combinations that cannot work (native load balancers, `tls`, `healthCheck.type`). */
+function httpsRules(config: SiteConfig, ctx: z.RefinementCtx): void {
+  const check = config.healthCheck;
+  const tls = config.tls;
+  const sitePort = config.services[0]?.ports[0];
+  const nativeRegions = config.regions.map((r, i) => ({ r, i })).filter(({ r }) => (r.engine ?? config.engine) === "native");
+  if (tls !== undefined) {
+    config.regions.forEach((r, i) => {
+      if ((r.engine ?? config.engine) !== "native") {
+        ctx.addIssue({ code: "custom", path: ["tls"], input: tls, message: `nothing, or engine "native" for every region: regions[${i}] (${r.region}) uses "docker-for-aws", which ha-site cannot give a certificate` });
+      }
+    });
+    const published = config.services.flatMap((svc) => svc.ports.map((p) => p.published));
+    if (published.includes(tls.port)) {
+      ctx.addIssue({ code: "custom", path: ["tls", "port"], input: tls.port, message: `a port no service publishes (the TLS listener forwards to the site port ${sitePort?.published}); published: ${published.join(", ")}` });
+    }
+    if (sitePort !== undefined && sitePort.protocol !== "tcp") {
+      ctx.addIssue({ code: "custom", path: ["services", 0, "ports", 0, "protocol"], input: sitePort.protocol, message: '"tcp": with tls, the site port carries the HTTP behind the TLS listener' });
+    }
+    if (check.enabled && check.type !== "HTTPS") {
+      ctx.addIssue({ code: "custom", path: ["healthCheck", "type"], input: check.type, message: `"HTTPS" with tls: the site answers HTTPS on port ${tls.port} (an HTTP check would see only the redirect or nothing)` });
+    }
+    if (check.enabled && check.port !== undefined && check.port !== tls.port) {
+      ctx.addIssue({ code: "custom", path: ["healthCheck", "port"], input: check.port, message: `${tls.port} (tls.port) or unset: with tls, Route 53 checks the HTTPS listener` });
+    }
+  } else if (check.enabled && check.type === "HTTPS") {
+    for (const { r, i } of nativeRegions) {
+      if (r.loadBalancer === "alb") {
+        ctx.addIssue({ code: "custom", path: ["regions", i, "loadBalancer"], input: "alb", message: '"nlb", or set "tls": an ALB\'s plain HTTP listener cannot answer the HTTPS health check (without tls, only an NLB passes the app\'s own TLS through)' });
+      }
+    }
+  }
+}
+
 export type SiteConfigInput = z.input<typeof configSchema>;
 export type SiteConfig = z.output<typeof configSchema>;
 export type RegionConfig = SiteConfig["regions"][number];
@@ -423,3 +485,4 @@ export type BackendConfig = SiteConfig["backend"];
 export type ProvisioningConfig = SiteConfig["provisioning"];
 export type PolicyConfig = SiteConfig["policy"];
 export type RoutingConfig = SiteConfig["routing"];
+export type TlsConfig = NonNullable<SiteConfig["tls"]>;

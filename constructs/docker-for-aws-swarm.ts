@@ -5,6 +5,7 @@ import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stac
 import { DOCKER_FOR_AWS_TEMPLATE_URL } from "./docker-for-aws-template";
 import type { ManagerLookup, RegionalSwarm } from "./regional-swarm";
 import { tfLiteral, tfLiteralValues } from "./tf-literal";
+import { swarmReady } from "./swarm-ready";
 
 export type CloudFormationOnFailure = "DELETE" | "ROLLBACK" | "DO_NOTHING";
 
@@ -65,7 +66,11 @@ export class DockerForAwsSwarm extends Construct implements RegionalSwarm {
   public readonly managersConsoleUrl: string;
   public readonly managerLookup: ManagerLookup;
   public readonly sshUser = "docker";
-  public readonly ready: ITerraformDependable;
+  /** Changes only when the stack is created or replaced (constructs/swarm-ready.ts; made on first use). */
+  public get ready(): ITerraformDependable {
+    return (this.readyMarker ??= swarmReady(this, "Ready", this.stack.id));
+  }
+  private readyMarker?: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: DockerForAwsSwarmProps) {
     super(scope, id);
@@ -103,6 +108,6 @@ export class DockerForAwsSwarm extends Construct implements RegionalSwarm {
     this.managerLookup = {
       instanceTags: { "swarm-node-type": "manager", "aws:cloudformation:stack-name": props.stackName },
     };
-    this.ready = this.stack;
+
   }
 }

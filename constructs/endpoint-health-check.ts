@@ -51,6 +51,10 @@ export class EndpointHealthCheck extends Construct {
       requestInterval,
       failureThreshold,
       regions: props.regions,
+      // SNI sends `fqdn` (the load balancer's name) in the client hello. A native region's certificate names the
+      // site, not the load balancer: Route 53 then "will retry the handshake ... [omitting]
+      // FullyQualifiedDomainName" (Route 53 API, HealthCheckConfig.EnableSNI), and the listener's certificate
+      // answers; status 2xx/3xx is healthy. So the check follows the TLS listener of each region.
       enableSni: protocol === "HTTPS" ? true : undefined,
       tags: { Name: tfLiteral(props.name) },
     });

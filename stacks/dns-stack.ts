@@ -15,7 +15,8 @@ import { FAIL_OPEN, isLegacyPair, routingRecords, type RegionTarget } from "../c
 import type { SiteAccelerator } from "../constructs/site-accelerator";
 import { tfLiteral } from "../constructs/tf-literal";
 import type { StackBackend } from "./backend";
-import { DNS_STACK_NAME, primaryAlarmName, siteResourceName, sitePort, siteUrl } from "./names";
+import { DNS_STACK_NAME, primaryAlarmName, siteEndpoint, siteResourceName, siteUrl } from "./names";
+import { addSiteTls } from "./site-tls";
 import { REGIONAL_OUTPUTS, type RegionalStack } from "./regional-stack";
 
 export interface DnsStackProps {
@@ -50,10 +51,13 @@ export class DnsStack extends TerraformStack {
     new AwsProvider(this, "aws", { region: "us-east-1", defaultTags: [{ tags }] });
     const metricsProvider = new AwsProvider(this, "aws-us-east-1", { alias: "route53_metrics", region: "us-east-1", defaultTags: [{ tags }] });
     const check = site.healthCheck;
-    const port = check.port ?? sitePort(site.services);
+    // With tls, Route 53 checks the TLS listener (HTTPS, SNI).
+    const port = check.port ?? siteEndpoint(site).port;
+    const states: { regional: RegionalStack; state: ReturnType<StackBackend["remoteState"]> }[] = [];
     const targets = props.regions.map((regional, i): RegionTarget => {
       this.addDependency(regional);
       const state = props.backend.remoteState(this, `Region-${regional.region}`, regional.stackName);
+      states.push({ regional, state });
       const dnsName = state.getString(REGIONAL_OUTPUTS.lbDnsName);
       let healthCheckId: string | undefined;
       if (check.enabled) {
@@ -161,13 +165,14 @@ export class DnsStack extends TerraformStack {
       forceDestroy: zone.forceDestroy,
       ...layout,
     });
+    if (site.tls) addSiteTls(this, site, site.tls, this.failover.zoneId, states);
     new TerraformOutput(this, "name_servers", {
       value: this.failover.nameServers,
       description: "Set these four name servers at the domain's registrar",
     });
     new TerraformOutput(this, "zone_id", { value: this.failover.zoneId, description: "Route 53 hosted zone id" });
     new TerraformOutput(this, "site_url", {
-      value: siteUrl(this.failover.fqdn, sitePort(site.services)),
+      value: siteUrl(this.failover.fqdn, siteEndpoint(site).port, siteEndpoint(site).scheme),
       description: legacy ? "The site, through failover DNS" : `The site, through ${policy === "accelerator" ? "Global Accelerator" : `${policy} DNS`}`,
     });
     const rto = modeledRoutingTime(site);

@@ -10,6 +10,11 @@ export function engineOf(site: SiteConfig, region: RegionConfig): EngineName {
   return region.engine ?? site.engine;
 }
 
+/** How a region's services are started: `provisioning.method`, else "ssm" on native and "ssh" on Docker for AWS. */
+export function provisioningMethodOf(site: SiteConfig, region: RegionConfig): "ssh" | "ssm" {
+  return site.provisioning.method ?? (engineOf(site, region) === "native" ? "ssm" : "ssh");
+}
+
 /** Builds the swarm of `region` as construct `id` under `scope`. */
 export function buildSwarm(scope: Construct, id: string, site: SiteConfig, region: RegionConfig, dependsOn?: ITerraformDependable[]): RegionalSwarm {
   const stackName = cloudFormationStackName(site, region);
@@ -48,8 +53,11 @@ export function buildSwarm(scope: Construct, id: string, site: SiteConfig, regio
         sshCidrs: region.sshCidrs,
         loadBalancer: region.loadBalancer,
         ports: site.services.flatMap((s) => s.ports.map((p) => ({ published: p.published, protocol: p.protocol }))),
-        healthCheckPort: site.healthCheck.port ?? sitePort(site.services),
+        // With tls the load balancer decrypts: its targets (the site port) answer plain HTTP.
+        healthCheckPort: site.tls ? sitePort(site.services) : (site.healthCheck.port ?? sitePort(site.services)),
         healthCheckPath: site.healthCheck.resourcePath,
+        healthCheckProtocol: site.tls ? "HTTP" : site.healthCheck.type,
+        tlsPort: site.tls?.port,
       });
       // The seam's optional ALB/NLB ARN (Global Accelerator endpoints), from the construct's own load balancer.
       return Object.assign(swarm, { loadBalancerArn: swarm.loadBalancer.loadBalancer.arn });

@@ -43,9 +43,15 @@ export function sitePort(services: readonly ServiceConfig[]): number {
   return services[0].ports[0].published;
 }
 
-/** A URL for `host` on the site's port ("http://host:8080/", or "http://host/" on port 80). */
-export function siteUrl(host: string, port: number): string {
-  return port === 80 ? `http://${host}/` : `http://${host}:${port}/`;
+/** A URL for `host` on the site's port ("http://host:8080/", or "http://host/" on port 80; "https://host/" on 443). */
+export function siteUrl(host: string, port: number, scheme: "http" | "https" = "http"): string {
+  const defaultPort = scheme === "https" ? 443 : 80;
+  return port === defaultPort ? `${scheme}://${host}/` : `${scheme}://${host}:${port}/`;
+}
+
+/** Where visitors reach the site: the TLS listener with `tls`, else the site port over HTTP. */
+export function siteEndpoint(site: SiteConfig): { readonly port: number; readonly scheme: "http" | "https" } {
+  return site.tls ? { port: site.tls.port, scheme: "https" } : { port: sitePort(site.services), scheme: "http" };
 }
 
 /** The sensitive Terraform variable holding a region's SSH private key, e.g. "ssh_private_key_us_west_2". */

@@ -18,4 +18,17 @@ describe("modeledFailoverTime", () => {
     expect(time.totalSeconds).toBe(160);
     expect(time.covers).toContain("an app failure never fails over");
   });
+
+  it("is engine-aware without health checks: native target groups check the app every 10 s x 3", () => {
+    const off = { ...defaults, enabled: false };
+    const native = modeledFailoverTime(off, ["native", "native"]);
+    expect(native).toMatchObject({ detectionSeconds: 30, totalSeconds: 150 });
+    expect(native.covers).toContain("target-group checks");
+    // Mixed: the Docker for AWS region is the worst case, and its ELB never sees the app.
+    const mixed = modeledFailoverTime(off, ["native", "docker-for-aws"]);
+    expect(mixed).toMatchObject({ detectionSeconds: 40, totalSeconds: 160 });
+    expect(mixed.covers).toContain("an app failure never fails over");
+    // With Route 53 health checks, the engine does not matter.
+    expect(modeledFailoverTime(defaults, ["native", "native"]).totalSeconds).toBe(210);
+  });
 });

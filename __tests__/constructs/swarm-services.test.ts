@@ -39,10 +39,14 @@ describe("SwarmServices", () => {
 
   it("finds the running managers by the swarm's tags, after the swarm exists, and fails clearly when there are none", () => {
     const cfn = addressAt(json, "aws_cloudformation_stack", "Swarm");
+    // Not on the stack itself (its every pending change would defer the lookup and re-plan every service), but
+    // on a terraform_data that holds the stack's id: it changes only when the stack is created or replaced.
+    const ready = addressAt(json, "terraform_data", "Swarm/Ready");
+    expect(json.resource.terraform_data[ready]).toEqual({ input: { swarm_id: `\${aws_cloudformation_stack.${cfn}.id}` } });
     expect(json.data.aws_instances[managers]).toEqual({
       instance_tags: { "swarm-node-type": "manager", "aws:cloudformation:stack-name": "site-swarm" },
       instance_state_names: ["running"],
-      depends_on: [`aws_cloudformation_stack.${cfn}`],
+      depends_on: [`terraform_data.${ready}`],
       lifecycle: {
         postcondition: [{ condition: "${length(self.public_ips) > 0}", error_message: expect.stringContaining("No running swarm manager with a public IP was found") }],
       },

@@ -37,11 +37,17 @@ describe("mixed engines (examples/mixed-engines.json: native us-west-2, Docker f
     expect(resourceAt(dns, "aws_route53_record", "Failover/Secondary").alias.name).toBe(`\${${state("us-east-2")}.lb_dns_name}`);
   });
 
-  it("finds native managers by the ha-site:stack tag and connects as ec2-user; Docker for AWS ones as docker", () => {
-    expect(onlyResource({ resource: west.data }, "aws_instances").instance_tags).toEqual({ "swarm-node-type": "manager", "ha-site:stack": "nosqlsearch-com-swarm" });
-    expect(Object.values<Json>(west.resource.null_resource)[0].triggers.user).toBe("ec2-user");
+  it("starts services on native managers through SSM (by the ha-site:stack tag); over SSH as docker on Docker for AWS", () => {
+    expect(west.data?.aws_instances).toBeUndefined();
+    expect(west.resource.null_resource).toBeUndefined();
+    const association = Object.values<Json>(west.resource.aws_ssm_association).find((a) => a.association_name === "ha-site-nosqlsearch-com-swarm-hello-world");
+    expect(association.targets).toEqual([
+      { key: "tag:ha-site:stack", values: ["nosqlsearch-com-swarm"] },
+      { key: "tag:swarm-node-type", values: ["manager"] },
+    ]);
+    expect(onlyResource({ resource: east.data }, "aws_instances").instance_tags).toEqual({ "swarm-node-type": "manager", "aws:cloudformation:stack-name": "nosqlsearch-com-swarm" });
     expect(Object.values<Json>(east.resource.null_resource)[0].triggers.user).toBe("docker");
-    expect(west.variable.ssh_private_key_us_west_2.description).toContain("for user ec2-user");
+    expect(west.variable).toBeUndefined();
   });
 
   it("opens SSH only to the configured CIDRs, swarm ports only between nodes, the site port to the world", () => {

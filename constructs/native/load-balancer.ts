@@ -35,6 +35,17 @@ export interface SwarmLoadBalancerProps {
   readonly listeners: readonly { readonly port: number; readonly protocol: ListenerProtocol }[];
   readonly healthCheckPort: number;
   readonly healthCheckPath: string;
+  /**
+   * Protocol of the target-group health check: "HTTPS" when the app itself answers TLS on the port (NLB TLS
+   * passthrough); "HTTP" otherwise, also behind a TLS listener (the load balancer decrypts). @default "HTTP"
+   */
+  readonly healthCheckProtocol?: "HTTP" | "HTTPS";
+  /**
+   * ALB with TLS: the listener on this port answers HTTP 301 to https://<host>:<redirectToPort>/ instead of
+   * forwarding (the HTTPS listener, which forwards to the port's target group, is created with the certificate).
+   * @default - every listener forwards
+   */
+  readonly redirect?: { readonly port: number; readonly toPort: number };
   /** E.g. the internet gateway of a new VPC (an internet-facing LB cannot be created without one). */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -44,6 +55,8 @@ export class SwarmLoadBalancer extends Construct {
   /** Target group of each port, in the order of `listeners`. */
   public readonly targetGroups: LbTargetGroup[] = [];
   public readonly listeners: LbListener[] = [];
+  /** Target group of each port, by port. */
+  public readonly targetGroupsByPort = new Map<number, LbTargetGroup>();
 
   constructor(scope: Construct, id: string, props: SwarmLoadBalancerProps) {
     super(scope, id);
@@ -71,7 +84,9 @@ export class SwarmLoadBalancer extends Construct {
         deregistrationDelay: String(DEREGISTRATION_DELAY_SECONDS),
         healthCheck: {
           enabled: true,
-          protocol: "HTTP",
+          // The configured protocol: an HTTP check against a TLS port fails every target (ELB API
+          // TargetGroup HealthCheckProtocol; NLB TCP target groups accept HTTP, HTTPS or TCP checks).
+          protocol: props.healthCheckProtocol ?? "HTTP",
           port: String(props.healthCheckPort),
           path: props.healthCheckPath,
           matcher: HEALTH_CHECK.matcher,
@@ -84,12 +99,19 @@ export class SwarmLoadBalancer extends Construct {
         lifecycle: { createBeforeDestroy: true },
       });
       this.targetGroups.push(targetGroup);
+      this.targetGroupsByPort.set(port, targetGroup);
+      const redirect = props.redirect?.port === port && !nlb;
       this.listeners.push(
         new LbListener(this, `Listener-${port}`, {
           loadBalancerArn: this.loadBalancer.arn,
           port,
           protocol,
-          defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+          defaultAction: [
+            redirect
+              ? // ELB listener rules: redirect keeps host, path and query (#{host}, #{path}, #{query} by default).
+                { type: "redirect", redirect: { protocol: "HTTPS", port: String(props.redirect?.toPort), statusCode: "HTTP_301" } }
+              : { type: "forward", targetGroupArn: targetGroup.arn },
+          ],
         }),
       );
     }

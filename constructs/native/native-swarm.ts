@@ -4,7 +4,7 @@
 // AWS, unlike Docker for AWS (python2.7 Lambda, launch configurations). Why and how: docs/which-engine.md,
 // docs/native-bootstrap.md.
 import { Construct } from "constructs";
-import { Token, type ITerraformDependable } from "cdktf";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
@@ -21,11 +21,13 @@ import { SwarmLoadBalancer, type ListenerProtocol } from "./load-balancer";
 import { SwarmNetwork } from "./network";
 import { NodeRole } from "./node-role";
 import { NodeSecurity } from "./node-security";
+import { SwarmLifecycle } from "./lifecycle";
 import { NATIVE_RESERVED_PORTS, SSH_PORT } from "./swarm-ports";
 import { fitName, loadBalancerName } from "../fit-name";
 import { tfLiteral } from "../tf-literal";
 import { readableUserData } from "./user-data";
 import { NATIVE_READY_MARKER } from "./readiness";
+import { swarmReady } from "../swarm-ready";
 
 /** Latest Amazon Linux 2023 (x86_64) AMI id, an AWS public SSM parameter. */
 export const NATIVE_DEFAULT_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -89,6 +91,20 @@ export interface NativeSwarmProps {
   readonly healthCheckPort: number;
   /** HTTP path of the target-group health check (200-399 is healthy). @default "/" */
   readonly healthCheckPath?: string;
+  /** Protocol of the target-group health check ("HTTPS": the app answers TLS itself; NLB only). @default "HTTP" */
+  readonly healthCheckProtocol?: "HTTP" | "HTTPS";
+  /**
+   * TLS at the load balancer: the port of its HTTPS (ALB) / TLS (NLB) listener, created with the certificate
+   * (constructs/native/tls.ts), which forwards to `healthCheckPort`'s target group. On an ALB the plain listener
+   * of that port then redirects to HTTPS. @default - no TLS
+   */
+  readonly tlsPort?: number;
+  /**
+   * Keep the swarm's membership in step with the Auto Scaling groups: termination lifecycle hooks + SSM
+   * (demote/drain, leave, remove) and a periodic cleanup of departed nodes (constructs/native/lifecycle.ts).
+   * @default true
+   */
+  readonly lifecycle?: boolean;
   /** Resources the nodes must wait for (e.g. a key pair created in the same stack). @default - none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -109,8 +125,16 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
   public readonly vpcId: string;
   public readonly managersConsoleUrl: string;
   public readonly managerLookup: ManagerLookup;
-  /** The managers' Auto Scaling group (created once its instances are running; the swarm may still be forming). */
-  public readonly ready: ITerraformDependable;
+  /**
+   * Changes only when the managers' Auto Scaling group is created or replaced (constructs/swarm-ready.ts;
+   * a terraform_data made on first use, so a site without provisioning has none).
+   */
+  public get ready(): ITerraformDependable {
+    return (this.readyMarker ??= swarmReady(this, "Ready", this.managers.group.id));
+  }
+  private readyMarker?: ITerraformDependable;
+  /** Tags SSM targets the managers by (State Manager associations). */
+  public readonly ssmTargetTags: Readonly<Record<string, string>>;
 
   public readonly network: SwarmNetwork;
   public readonly security: NodeSecurity;
@@ -121,6 +145,8 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
   public readonly parameters: Readonly<Record<keyof typeof NATIVE_BOOTSTRAP_PARAMETERS, SsmParameter>>;
   public readonly managers: NativeSwarmNodes;
   public readonly workers: NativeSwarmNodes;
+  /** The termination hooks and the periodic cleanup (constructs/native/lifecycle.ts); undefined if turned off. */
+  public readonly lifecycle?: SwarmLifecycle;
 
   constructor(scope: Construct, id: string, props: NativeSwarmProps) {
     super(scope, id);
@@ -135,6 +161,7 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
       ports: listeners.map(({ port, protocols }) => ({ published: port, protocols })),
       sshCidrs: p.sshCidrs,
       loadBalancer: p.loadBalancer,
+      tlsPort: p.loadBalancer === "alb" ? props.tlsPort : undefined,
     });
     this.loadBalancer = new SwarmLoadBalancer(this, "LoadBalancer", {
       kind: p.loadBalancer,
@@ -145,22 +172,30 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
       listeners: listeners.map(({ port, protocol }) => ({ port, protocol })),
       healthCheckPort: p.healthCheckPort,
       healthCheckPath: p.healthCheckPath,
+      healthCheckProtocol: p.healthCheckProtocol,
+      redirect: props.tlsPort !== undefined ? { port: p.healthCheckPort, toPort: props.tlsPort } : undefined,
       dependsOn: this.network.internetAccess.length > 0 ? this.network.internetAccess : undefined,
     });
 
     // Terraform owns the bootstrap parameters: created (with the placeholder) before any instance, deleted
-    // after the last one, so a re-created region starts a new swarm. The instances fill them in; Terraform
-    // ignores the values it did not write (a refresh still reads them into state: see docs/native-bootstrap.md).
+    // after the last one, so a re-created region starts a new swarm. The instances fill them in.
+    // - lock, manager-address (no secrets): `value` + ignore_changes; a refresh reads what the nodes wrote.
+    // - the join tokens (SecureString): the placeholder goes in as the write-only `value_wo` (Terraform >= 1.11,
+    //   hashicorp/aws >= 5.x/6.x), so neither the plan nor the state ever holds a value: the provider's read sets
+    //   `value` to null when `has_value_wo` is true (terraform-provider-aws internal/service/ssm/parameter.go,
+    //   resourceParameterRead). `value_wo_version` stays 1: Terraform never writes it again. docs/native-bootstrap.md.
     const prefix = nativeParameterPrefix(stackName);
     const parameterArns = new Map<string, string>();
     const parameter = (key: keyof typeof NATIVE_BOOTSTRAP_PARAMETERS, description: string) => {
       const { name, type } = NATIVE_BOOTSTRAP_PARAMETERS[key];
+      const secret = type === "SecureString";
       const resource = new SsmParameter(this, `Parameter-${name}`, {
         name: prefix + name,
         type,
-        value: NATIVE_BOOTSTRAP_DEFAULTS.placeholder,
+        ...(secret
+          ? { valueWo: NATIVE_BOOTSTRAP_DEFAULTS.placeholder, valueWoVersion: 1 }
+          : { value: NATIVE_BOOTSTRAP_DEFAULTS.placeholder, lifecycle: { ignoreChanges: ["value"] } }),
         description: `ha-site swarm ${stackName}: ${description} (written by the nodes)`,
-        lifecycle: { ignoreChanges: ["value"] },
       });
       parameterArns.set(prefix + name, resource.arn);
       return resource;
@@ -181,6 +216,13 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
         name: fitName(`${stackName}-${region}-${role}`, 64),
         stackName,
         parameterArns,
+        // The stack's own SSM documents (constructs/ssm-services.ts names them ha-site-<stack>-*): the lock
+        // parameter's ARN with its resource part swapped keeps partition, region and account.
+        ssmDocumentArns: [Fn.replace(this.parameters.lock.arn, `:parameter${prefix}${NATIVE_BOOTSTRAP_PARAMETERS.lock.name}`, `:document/ha-site-${stackName}-*`)],
+        // The leader's periodic cleanup asks EC2 whether a Down node's instance still exists (lifecycle.sh
+        // instance_gone). DescribeInstances has no resource-level permissions: "*", read-only.
+        extraStatements:
+          role === "manager" && p.lifecycle ? [{ sid: "LifecycleCleanup", actions: ["ec2:DescribeInstances"], resources: ["*"] }] : undefined,
       });
       const tags = { Name: `${stackName}-${role}`, [NATIVE_NODE_TYPE_TAG]: role, [NATIVE_STACK_TAG]: stackName };
       const launchTemplate = new LaunchTemplate(this, `${label}LaunchTemplate`, {
@@ -191,6 +233,9 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
         keyName: tfLiteral(p.keyName),
         iamInstanceProfile: { arn: nodeRole.instanceProfile.arn },
         userData: readableUserData(this, `${label}UserData`, userData(role, stackName, region)),
+        // Host names from the instance id (i-0123....<region>.compute.internal): the swarm node's hostname then
+        // names its instance, which the lifecycle and cleanup scripts rely on (EC2 "resource-based naming").
+        privateDnsNameOptions: { hostnameType: "resource-name" },
         // IMDSv2 only; hop limit 1 keeps containers on bridge networks away from the role's credentials.
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [
@@ -243,6 +288,16 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
     };
     this.managers = nodes("manager", p.managers, p.managerInstanceType, p.managerDiskSize);
     this.workers = nodes("worker", p.workers, p.workerInstanceType, p.workerDiskSize);
+    if (p.lifecycle) {
+      this.lifecycle = new SwarmLifecycle(this, "Lifecycle", {
+        stackName,
+        region,
+        namePrefix: `${stackName}-${region}`,
+        managersGroup: this.managers.group,
+        workersGroup: this.workers.group,
+        managerTags: { [NATIVE_NODE_TYPE_TAG]: "manager", [NATIVE_STACK_TAG]: stackName },
+      });
+    }
 
     this.loadBalancerDnsName = this.loadBalancer.loadBalancer.dnsName;
     this.loadBalancerZoneId = this.loadBalancer.loadBalancer.zoneId;
@@ -251,7 +306,8 @@ export class NativeSwarm extends Construct implements RegionalSwarm {
       `https://${region}.console.aws.amazon.com/ec2/home?region=${region}` +
       `#Instances:tag:${NATIVE_STACK_TAG}=${stackName};tag:${NATIVE_NODE_TYPE_TAG}=manager`;
     this.managerLookup = { instanceTags: { [NATIVE_NODE_TYPE_TAG]: "manager", [NATIVE_STACK_TAG]: stackName } };
-    this.ready = this.managers.group;
+    this.ssmTargetTags = this.managerLookup.instanceTags;
+
   }
 }
 
@@ -292,7 +348,7 @@ function listenerSpecs(ports: readonly NativeSwarmPort[], kind: "nlb" | "alb"): 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: one line per problem, "prop: got X; expected Y".
 
-type ResolvedProps = Required<Omit<NativeSwarmProps, "dependsOn">>;
+type ResolvedProps = Required<Omit<NativeSwarmProps, "dependsOn" | "tlsPort">>;
 
 const show = (value: unknown) => (typeof value === "number" || value === undefined ? String(value) : JSON.stringify(value));
 
@@ -408,7 +464,21 @@ function resolveProps(props: NativeSwarmProps): ResolvedProps {
     fail("healthCheckPath", healthCheckPath, 'a URL path such as "/" or "/health" (printable ASCII, no spaces, no "${" or "%{")');
   }
 
+  const lifecycle = props.lifecycle ?? true;
+  const healthCheckProtocol = props.healthCheckProtocol ?? "HTTP";
+  if (healthCheckProtocol !== "HTTP" && healthCheckProtocol !== "HTTPS") fail("healthCheckProtocol", healthCheckProtocol, '"HTTP" or "HTTPS"');
+  if (healthCheckProtocol === "HTTPS" && loadBalancer === "alb") {
+    fail("healthCheckProtocol", healthCheckProtocol, '"HTTP" with an ALB (it decrypts; its targets answer plain HTTP), or loadBalancer "nlb"');
+  }
+  if (props.tlsPort !== undefined) {
+    if (!isInteger(props.tlsPort, 1, 65535)) fail("tlsPort", props.tlsPort, "a port from 1 to 65535");
+    if (props.ports.some((x) => x.published === props.tlsPort)) fail("tlsPort", props.tlsPort, "a port no service publishes");
+    if (healthCheckProtocol === "HTTPS") fail("healthCheckProtocol", healthCheckProtocol, '"HTTP" behind a TLS listener (the load balancer decrypts)');
+  }
+
   return {
+    lifecycle,
+    healthCheckProtocol,
     stackName: props.stackName,
     region: props.region,
     keyName: props.keyName,

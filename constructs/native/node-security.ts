@@ -23,6 +23,8 @@ export interface NodeSecurityProps {
    * the visitors). "alb": they are open only from the ALB's own security group, which is open from anywhere.
    */
   readonly loadBalancer: "nlb" | "alb";
+  /** ALB with TLS: the HTTPS listener's port, open from anywhere on the ALB's group. @default - none */
+  readonly tlsPort?: number;
 }
 
 export class NodeSecurity extends Construct {
@@ -58,6 +60,16 @@ export class NodeSecurity extends Construct {
         lifecycle: { createBeforeDestroy: true },
       });
       this.loadBalancer = lb;
+      if (props.tlsPort !== undefined) {
+        ingress(`LoadBalancerTls-${props.tlsPort}`, {
+          securityGroupId: lb.id,
+          ipProtocol: "tcp",
+          fromPort: props.tlsPort,
+          toPort: props.tlsPort,
+          cidrIpv4: ANYWHERE,
+          description: `HTTPS to the load balancer on ${props.tlsPort}/tcp`,
+        });
+      }
       for (const { published } of props.ports) {
         ingress(`LoadBalancerPublished-${published}`, {
           securityGroupId: lb.id,

@@ -1,6 +1,8 @@
 // The native (EC2) swarm engine's Terraform: network, security groups, SSM parameters, IAM, launch templates,
 // Auto Scaling groups, load balancer, the RegionalSwarm outputs, and prop validation. Synth only: no AWS,
 // no terraform binary (the real `terraform validate`/`plan` of this output is tf-validate's job).
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
 import { TerraformOutput, Testing } from "cdktf";
 import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import {
@@ -17,6 +19,7 @@ import {
   userData as userDataBase64,
 } from "../../../constructs/native/native-swarm";
 import { SWARM_PORTS } from "../../../constructs/native/swarm-ports";
+import { SSM_AGENT_ACTIONS, SSM_MANAGED_INSTANCE_CORE_ACTIONS } from "../../../constructs/native/node-role";
 import { addressAt, resourceAt, type Json } from "../../helpers";
 
 const BASE: NativeSwarmProps = {
@@ -354,8 +357,35 @@ describe("NativeSwarm SSM parameters and IAM", () => {
         .sort(),
     );
     for (const parameter of parameters) {
-      expect(parameter.value).toBe(NATIVE_BOOTSTRAP_DEFAULTS.placeholder);
-      expect(parameter.lifecycle).toEqual({ ignore_changes: ["value"] });
+      if (parameter.type === "SecureString") {
+        // Join tokens: write-only, so no value of theirs is ever in the plan or the state.
+        expect(parameter).not.toHaveProperty("value");
+        expect(parameter).not.toHaveProperty("insecure_value");
+        expect(parameter.value_wo).toBe(NATIVE_BOOTSTRAP_DEFAULTS.placeholder);
+        expect(parameter.value_wo_version).toBe(1);
+        expect(parameter.lifecycle).toBeUndefined();
+      } else {
+        expect(parameter.value).toBe(NATIVE_BOOTSTRAP_DEFAULTS.placeholder);
+        expect(parameter.lifecycle).toEqual({ ignore_changes: ["value"] });
+      }
+    }
+    expect(parameters.filter((p) => p.type === "SecureString").map((p) => p.name).sort()).toEqual([param("manager-token"), param("worker-token")]);
+  });
+
+  it("keeps the join tokens out of Terraform's hands: value_wo is write-only in hashicorp/aws 6.25.0's schema", () => {
+    // Terraform never stores a write-only attribute in the plan or the state, and the provider's read sets
+    // `value` to null when has_value_wo is true (internal/service/ssm/parameter.go): no token value, ever.
+    const schemaFile = join(__dirname, "../../../../shared/tools/tf-validate/schemas/aws-6.25.0.json");
+    if (!existsSync(schemaFile)) return; // the schemas ship with tf-validate (../shared/tools), not with the repo
+    const schema = JSON.parse(readFileSync(schemaFile, "utf8"));
+    const attributes = schema.provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas.aws_ssm_parameter.block.attributes;
+    expect(attributes.value_wo).toMatchObject({ write_only: true, sensitive: true });
+    const { all } = byDefault();
+    const tokens = Object.values(all("aws_ssm_parameter")).filter((p) => p.type === "SecureString");
+    expect(tokens).toHaveLength(2);
+    for (const token of tokens) {
+      const stateful = Object.keys(token).filter((k) => k in attributes && !attributes[k].write_only && /value/.test(k) && k !== "value_wo_version");
+      expect(stateful).toEqual([]);
     }
   });
 
@@ -363,20 +393,35 @@ describe("NativeSwarm SSM parameters and IAM", () => {
     const { json, ref } = byDefault();
     const arn = (name: string) => `\${${ref("aws_ssm_parameter", `Swarm/Parameter-${name}`)}.arn}`;
     const document = (label: string) => json.data.aws_iam_policy_document[addressAt(json, "aws_iam_policy_document", `Swarm/${label}Role/Permissions`, "data")];
+    const documents = [`\${replace(${ref("aws_ssm_parameter", "Swarm/Parameter-lock")}.arn, ":parameter/ha-site/site-swarm/lock", ":document/ha-site-site-swarm-*")}`];
+    const agent = (readable: string[]) => [
+      { sid: "SsmAgent", effect: "Allow", actions: [...SSM_AGENT_ACTIONS], resources: ["*"] },
+      { sid: "SsmAgentDocuments", effect: "Allow", actions: ["ssm:GetDocument", "ssm:DescribeDocument"], resources: documents },
+      { sid: "SsmAgentParameters", effect: "Allow", actions: ["ssm:GetParameters"], resources: readable.map(arn) },
+    ];
+    const all = ["lock", "manager-token", "worker-token", "manager-address"];
     expect(document("Manager").statement).toEqual([
-      {
-        effect: "Allow",
-        actions: ["ssm:GetParameter", "ssm:PutParameter"],
-        resources: ["lock", "manager-token", "worker-token", "manager-address"].map(arn),
-      },
+      { effect: "Allow", actions: ["ssm:GetParameter", "ssm:PutParameter"], resources: all.map(arn) },
+      ...agent(all),
+      { sid: "LifecycleCleanup", effect: "Allow", actions: ["ec2:DescribeInstances"], resources: ["*"] },
     ]);
     expect(document("Worker").statement).toEqual([
       { effect: "Allow", actions: ["ssm:GetParameter"], resources: ["worker-token", "manager-address"].map(arn) },
+      ...agent(["worker-token", "manager-address"]),
     ]);
-    // Nothing account-wide anywhere: no wildcard action or resource.
+    // The agent statement: exactly the AmazonSSMManagedInstanceCore actions, with its parameter and document
+    // reads narrowed to this stack (with "*", a worker could read the manager join token).
+    expect(new Set([...SSM_AGENT_ACTIONS, "ssm:GetDocument", "ssm:DescribeDocument", "ssm:GetParameter", "ssm:GetParameters"])).toEqual(
+      new Set(SSM_MANAGED_INSTANCE_CORE_ACTIONS),
+    );
+    expect(SSM_AGENT_ACTIONS.filter((a) => /Parameter|Document$/.test(a))).toEqual([]);
+    // Nothing else account-wide: no wildcard action, and "*" resources only for the agent's own calls.
     for (const doc of Object.values(json.data.aws_iam_policy_document) as Json[]) {
       for (const statement of doc.statement) {
-        for (const value of [...(statement.actions ?? []), ...(statement.resources ?? [])]) expect(value).not.toContain("*");
+        for (const value of statement.actions ?? []) expect(value).not.toContain("*");
+        if (!["SsmAgent", "LifecycleCleanup", "FollowCommands"].includes(statement.sid)) {
+          for (const value of statement.resources ?? []) expect(value).not.toBe("*");
+        }
       }
     }
     for (const label of ["Manager", "Worker"]) {
@@ -428,7 +473,8 @@ describe("NativeSwarm outputs (RegionalSwarm)", () => {
     expect(swarm.engine).toBe("native");
     expect(swarm.sshUser).toBe("ec2-user");
     expect(swarm.managerLookup).toEqual({ instanceTags: { "swarm-node-type": "manager", "ha-site:stack": "site-swarm" } });
-    expect(swarm.ready).toBe(swarm.managers.group);
+    // What provisioning waits for: a terraform_data holding the managers' group id (changes only on replacement).
+    expect(swarm.ssmTargetTags).toEqual({ "swarm-node-type": "manager", "ha-site:stack": "site-swarm" });
   });
 });
 
