@@ -91,7 +91,8 @@ export function ssmLeaderScript(o: SsmLeaderScriptOptions): string {
 
 /** An SSM Command document (schema 2.2) running `script` with aws:runShellScript. */
 export function shellDocument(description: string, script: string, timeoutSeconds: number): string {
-  return JSON.stringify(
+  // Ends with a newline, so that the HCL output shows it as a heredoc.
+  return `${JSON.stringify(
     {
       schemaVersion: "2.2",
       description,
@@ -106,7 +107,7 @@ export function shellDocument(description: string, script: string, timeoutSecond
     },
     null,
     2,
-  );
+  )}\n`;
 }
 
 /** An SSM document name: letters, digits, "_", "-", "." (3-128), unique per account and region. */

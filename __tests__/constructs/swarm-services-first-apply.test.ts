@@ -84,7 +84,7 @@ describe("first apply on a native manager (SSH provisioning)", () => {
     expect(wait.trimEnd().endsWith("wait_for_node")).toBe(true);
     expect(deploy.trimEnd().endsWith("deploy_service")).toBe(true);
     // The bootstrap writes that same file (below HA_SITE_ROOT in tests) as its last step.
-    expect(nativeBootstrapScript({ role: "manager", stackName: "site-a", region: "eu-west-1" })).toContain(`'${NATIVE_READY_MARKER}'`);
+    expect(nativeBootstrapScript({ role: "manager", stackName: "site-a", region: "eu-west-1" })).toContain(`\nREADY_MARKER=${NATIVE_READY_MARKER}\n`);
   });
 
   it("the first session waits until user data is done and the node ready; the second deploys the service", async () => {

@@ -265,7 +265,7 @@ describe("HA_DESTROY_PROVISIONER_KEYED_BY_SPEC", () => {
       ["swarm-us-east-2", expect.stringMatching(/^has a destroy-time provisioner and is replaced when lifecycle\.replace_triggered_by\[0\] changes/)],
       [WEST, expect.stringMatching(/^has a destroy-time provisioner and is replaced when triggers_replace\.spec changes/)],
     ]);
-    expect(hits[0].message).toMatch(/follows null_resource\.Services_Service-hello-world_[0-9A-F]{8}, which changes with the spec \(triggers\.script_sha256, triggers\.spec\)/);
+    expect(hits[0].message).toMatch(/follows null_resource\.Services_Service-hello-world_[0-9A-F]{8}, which changes with the spec \(triggers\.library_sha256, triggers\.parameters_sha256, triggers\.spec\)/);
   });
 });
 

@@ -54,7 +54,7 @@ const FULL_S3: SiteConfigInput = {
   healthCheck: { type: "HTTP", resourcePath: "/health", searchString: "Hello", regions: ["us-east-1", "us-west-1", "us-west-2"] },
   alarm: { email: "ops@example.com", topicArn: "arn:aws:sns:us-east-1:123456789012:ops" },
   backend: { type: "s3", bucket: "my-state-bucket", region: "us-east-1", keyPrefix: "ha-site/" },
-  provisioning: { connectTimeout: "5m" },
+  provisioning: { connectTimeout: "5m", method: "ssh" },
   routing: { policy: "failover" },
   policy: { suppress: [{ rule: "CKV_AWS_260", resource: "swarm-*/Swarm/Security/Published-80-tcp", reason: "a public website serves :80" }] },
 };
@@ -62,7 +62,15 @@ const FULL_CLOUD: SiteConfigInput = {
   ...FULL_S3,
   backend: { type: "cloud", organization: "my-org", workspacePrefix: "ha-", hostname: "app.terraform.io", project: "Sites" },
 };
-const BASES = [FULL_S3, FULL_CLOUD];
+/** All native, so that `tls` is allowed. */
+const FULL_TLS: SiteConfigInput = {
+  ...FULL_S3,
+  engine: "native",
+  regions: FULL_S3.regions.map((r, i) => (i === 0 ? { region: r.region, engine: "native", keyName: "swarm", sshCidrs: ["203.0.113.7/32"] } : r)),
+  healthCheck: { ...FULL_S3.healthCheck, type: "HTTPS" },
+  tls: { port: 443, securityPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
+};
+const BASES = [FULL_S3, FULL_CLOUD, FULL_TLS];
 
 /** Values that Terraform would evaluate, and one that is already escaped-looking (must arrive unchanged). */
 const PAYLOADS = ["${var.inject}", "%{if true}inject%{endif}", "$${inject}", '${file("/etc/hostname")}inject', "${TfToken[TOKEN.1]}"];
@@ -271,7 +279,7 @@ describe("Terraform itself reads the values as literals", () => {
         encoding: "utf8",
         timeout: 120_000,
       });
-      expect(synth.stderr).toBe("");
+      expect(synth.stderr).toBe("ha-site: config: site.json (nosqlsearch.com), from HA_SITE_CONFIG\n");
       expect(synth.status).toBe(0);
       const plan = spawnSync(tfValidate, ["--plan", "--show-plan", join(dir, "cdktf.out", "stacks", "swarm-us-west-2")], { encoding: "utf8", timeout: 240_000 });
       expect(plan.stdout).toContain("0 error(s)");

@@ -17,7 +17,7 @@
 // The script is a real file, constructs/native/lifecycle.sh; tests: __tests__/constructs/native/lifecycle.test.ts.
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
-import { Fn } from "cdktf";
+import { Fn, TerraformLocal } from "cdktf";
 import { AutoscalingLifecycleHook } from "@cdktf/provider-aws/lib/autoscaling-lifecycle-hook";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -103,7 +103,8 @@ export class SwarmLifecycle extends Construct {
       name: fitName(`ha-site-${stackName}-lifecycle`, 128),
       documentType: "Command",
       documentFormat: "JSON",
-      content: escapeTemplate(JSON.stringify(
+      // Ends with a newline, so that the HCL output shows it as a heredoc.
+      content: escapeTemplate(`${JSON.stringify(
         {
           schemaVersion: "2.2",
           description: `ha-site: swarm membership of ${stackName} (prepare, leave, remove, cleanup; constructs/native/lifecycle.sh)`,
@@ -122,14 +123,15 @@ export class SwarmLifecycle extends Construct {
         },
         null,
         2,
-      )),
+      )}\n`),
       tags: { "ha-site:stack": stackName },
     });
 
     // ARNs in this account, partition and region, from the document's own ARN (no data source needed).
     const documentArnSuffix = `:document/${fitName(`ha-site-${stackName}-lifecycle`, 128)}`;
-    const inAccount = (service: string, resource: string) =>
-      Fn.replace(Fn.replace(this.document.arn, documentArnSuffix, `:${resource}`), ":ssm:", `:${service}:`);
+    // Once, as a local: "arn:<partition>:ssm:<region>:<account>" (keeps the generated lines short for review).
+    const accountArn = new TerraformLocal(this, "AccountArn", Fn.replace(this.document.arn, documentArnSuffix, "")).asString;
+    const inAccount = (service: string, resource: string) => `${service === "ssm" ? accountArn : Fn.replace(accountArn, ":ssm:", `:${service}:`)}:${resource}`;
 
     const run = (name: string, action: string, where: Record<string, unknown>) => ({
       name,
@@ -147,7 +149,7 @@ export class SwarmLifecycle extends Construct {
       name: automationName,
       documentType: "Automation",
       documentFormat: "JSON",
-      content: JSON.stringify(
+      content: `${JSON.stringify(
         {
           schemaVersion: "0.3",
           description: `ha-site: an instance of ${stackName} is terminating; take it out of the swarm, then let it go`,
@@ -179,7 +181,7 @@ export class SwarmLifecycle extends Construct {
         },
         null,
         2,
-      ),
+      )}\n`,
       tags: { "ha-site:stack": stackName },
     });
 
@@ -240,13 +242,17 @@ export class SwarmLifecycle extends Construct {
     this.rule = new CloudwatchEventRule(this, "Rule", {
       name: fitIam(`ha-site-${stackName}-leave-swarm`),
       description: `ha-site: instances of ${stackName} terminating -> SSM runbook ${automationName}`,
-      // jsonencode(), not a JSON literal: the pattern holds references, and `synth --hcl` would write a
-      // literal with references unescaped (cdktf-traps.md).
-      eventPattern: Fn.jsonencode({
-        source: ["aws.autoscaling"],
-        "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
-        detail: { AutoScalingGroupName: [props.managersGroup.name, props.workersGroup.name], LifecycleHookName: [LIFECYCLE_HOOK_NAME] },
-      }),
+      // JSON text with the group names interpolated (names cannot hold quotes), one item a line: a heredoc
+      // in the HCL output, readable in review. `synth --hcl` renders it from the JSON (stacks/hcl-render.ts).
+      eventPattern: `${JSON.stringify(
+        {
+          source: ["aws.autoscaling"],
+          "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
+          detail: { AutoScalingGroupName: [props.managersGroup.name, props.workersGroup.name], LifecycleHookName: [LIFECYCLE_HOOK_NAME] },
+        },
+        null,
+        2,
+      )}\n`,
     });
     this.target = new CloudwatchEventTarget(this, "Target", {
       rule: this.rule.name,
@@ -254,12 +260,18 @@ export class SwarmLifecycle extends Construct {
       roleArn: this.eventsRole.arn,
       inputTransformer: {
         inputPaths: { instance: "$.detail.EC2InstanceId", hook: "$.detail.LifecycleHookName", group: "$.detail.AutoScalingGroupName" },
-        // format(), not jsonencode(): Terraform's jsonencode escapes "<" and ">", and EventBridge would no
-        // longer see the <placeholders>; and not a literal holding a reference (`synth --hcl`, cdktf-traps.md).
-        inputTemplate: Fn.format(
-          Fn.rawString('{"InstanceId":["<instance>"],"LifecycleHookName":["<hook>"],"AutoScalingGroupName":["<group>"],"AutomationAssumeRole":["%s"]}'),
-          [this.automationRole.arn],
-        ),
+        // JSON text, not jsonencode(): Terraform's jsonencode escapes "<" and ">", and EventBridge would no
+        // longer see the <placeholders>. One field a line: a heredoc in the HCL output.
+        inputTemplate: `${JSON.stringify(
+          {
+            InstanceId: ["<instance>"],
+            LifecycleHookName: ["<hook>"],
+            AutoScalingGroupName: ["<group>"],
+            AutomationAssumeRole: [this.automationRole.arn],
+          },
+          null,
+          2,
+        )}\n`,
       },
     });
 

@@ -308,15 +308,25 @@ describe("SwarmLifecycle (Terraform)", () => {
 
   it("sends the termination events to the SSM runbook, which demotes/drains, leaves, removes and completes the action", () => {
     const rule = Object.values<Json>(json.resource.aws_cloudwatch_event_rule)[0];
-    // jsonencode() of the pattern (it holds references; a JSON literal would break `synth --hcl`).
-    expect(rule.event_pattern).toBe(
-      `\${jsonencode({"source" = ["aws.autoscaling"], "detail-type" = ["EC2 Instance-terminate Lifecycle Action"], "detail" = {"AutoScalingGroupName" = [${ref("aws_autoscaling_group", "Swarm/Managers")}.name, ${ref("aws_autoscaling_group", "Swarm/Workers")}.name], "LifecycleHookName" = ["${LIFECYCLE_HOOK_NAME}"]}})}`,
-    );
+    // JSON text with the group names interpolated, one item a line (a heredoc in the HCL output).
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ["aws.autoscaling"],
+      "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
+      detail: {
+        AutoScalingGroupName: [`\${${ref("aws_autoscaling_group", "Swarm/Managers")}.name}`, `\${${ref("aws_autoscaling_group", "Swarm/Workers")}.name}`],
+        LifecycleHookName: [LIFECYCLE_HOOK_NAME],
+      },
+    });
+    expect(rule.event_pattern.endsWith("}\n")).toBe(true);
     const target = Object.values<Json>(json.resource.aws_cloudwatch_event_target)[0];
-    expect(target.arn).toMatch(/:automation-definition\/ha-site-site-swarm-leave-swarm"\), ":ssm:", ":ssm:"\)\}:\$DEFAULT$/);
+    // "arn:<partition>:ssm:<region>:<account>" once, as a local read from the lifecycle document's ARN.
+    const local = Object.entries<string>(json.locals).find(([name]) => name.startsWith("Swarm_Lifecycle_AccountArn_"))!;
+    expect(local[1]).toMatch(/^\$\{replace\(aws_ssm_document\.Swarm_Lifecycle_Document_[0-9A-F]{8}\.arn, ":document\/ha-site-site-swarm-lifecycle", ""\)\}$/);
+    expect(target.arn).toBe(`\${local.${local[0]}}:automation-definition/ha-site-site-swarm-leave-swarm:$DEFAULT`);
     expect(target.input_transformer.input_paths).toEqual({ instance: "$.detail.EC2InstanceId", hook: "$.detail.LifecycleHookName", group: "$.detail.AutoScalingGroupName" });
-    expect(target.input_transformer.input_template).toContain('\\"InstanceId\\":[\\"<instance>\\"]');
-    expect(target.input_transformer.input_template).toMatch(/^\$\{format\(.*aws_iam_role\..*AutomationRole.*\.arn\)\}$/);
+    const template = JSON.parse(target.input_transformer.input_template);
+    expect(template).toMatchObject({ InstanceId: ["<instance>"], LifecycleHookName: ["<hook>"], AutoScalingGroupName: ["<group>"] });
+    expect(template.AutomationAssumeRole[0]).toMatch(/^\$\{aws_iam_role\..*AutomationRole.*\.arn\}$/);
     const automation = Object.values<Json>(json.resource.aws_ssm_document).find((d) => d.document_type === "Automation");
     const steps = JSON.parse(automation.content).mainSteps;
     expect(steps.map((s: Json) => [s.name, s.action, s.inputs.Parameters?.Action?.[0] ?? s.inputs.Api])).toEqual([
