@@ -1,0 +1,158 @@
+// The scripts a synthesized stack's provisioners really run, resolved by Terraform itself.
+//
+//   node e2e/lib/extract-scripts.mjs STACK_DIR OUT_DIR      # writes OUT_DIR/<type>.<name>.<when>.sh + index.json
+//
+// Why Terraform evaluates them: a provisioner's `inline` is a list of Terraform templates, not plain text.
+// Terraform undoes the escapes (`$${` -> `${`, `%%{` -> `%{`) and resolves references in them (a shared shell
+// library in a `local`, `join()`, ...). Copying the JSON strings and un-escaping them by hand would test a
+// script that Terraform never runs. So each provisioner's `inline` list is copied verbatim into a `locals`
+// entry of a scratch copy of the stack and `terraform console` prints it (base64, so the bytes survive), with
+// the stand-in providers of ../shared/tools/tf-validate (tf-env), offline. The text is then assembled the way
+// Terraform's remote-exec does: the inline strings joined with "\n", plus a final "\n"
+// (hashicorp/terraform internal/builtin/provisioners/remote-exec/resource_provisioner.go, generateScripts).
+//
+// Where the templates use nothing but locals (today: plain strings), a configuration of only the stack's locals
+// is evaluated, which needs no provider (fast); otherwise a copy of the whole stack, after `terraform init`.
+// `self.*` cannot be evaluated outside a resource: a template that uses it is reported, not guessed.
+// extractScripts() is the one place that knows where scripts live; adapt it when they move (e.g. SSM documents).
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "..", "..");
+
+function tfEnv(work) {
+  const tfEnvTool = resolve(process.env.HA_SITE_TF_VALIDATE_DIR || join(repo, "..", "shared", "tools", "tf-validate"), "tf-env");
+  const out = execFileSync(tfEnvTool, [join(work, "tf")], { encoding: "utf8" });
+  const env = {};
+  for (const m of out.matchAll(/([A-Z_]+)=(\S+)/g)) env[m[1]] = m[2];
+  return env;
+}
+
+/** Every remote-exec provisioner of every resource in the stack's cdk.tf.json, with its raw `inline`. */
+function remoteExecProvisioners(config) {
+  const found = [];
+  for (const [type, resources] of Object.entries(config.resource ?? {})) {
+    for (const [name, body] of Object.entries(resources)) {
+      for (const block of [].concat(body.provisioner ?? [])) {
+        for (const [kind, p] of Object.entries(block)) {
+          if (kind !== "remote-exec") continue;
+          if (!Array.isArray(p.inline)) throw new Error(`${type}.${name}: remote-exec without "inline" (script/scripts are not handled)`);
+          found.push({
+            address: `${type}.${name}`,
+            type,
+            name,
+            constructPath: body["//"]?.metadata?.path ?? "",
+            when: p.when === "destroy" ? "destroy" : "create",
+            user: p.connection?.user,
+            inline: p.inline,
+          });
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The scripts the stack's remote-exec provisioners run, as Terraform evaluates them: [{address, type, name,
+ * constructPath, when, script}]. Throws with Terraform's own message when it cannot evaluate one.
+ */
+export function extractScripts(stackDir) {
+  const file = join(stackDir, "cdk.tf.json");
+  const config = JSON.parse(readFileSync(file, "utf8"));
+  const provisioners = remoteExecProvisioners(config);
+  if (provisioners.length === 0) return [];
+  const work = mkdtempSync(join(tmpdir(), "ha-site-extract-"));
+  try {
+    // Fast path: the scripts depend on locals at most (a shared shell library, say): evaluate them in a
+    // configuration of only the stack's locals, which needs no provider and no init. If Terraform finds a
+    // reference that this cannot satisfy, evaluate them in a copy of the whole stack (init + console).
+    try {
+      return evaluate(stackDir, config, provisioners, join(work, "locals-only"), false);
+    } catch (fast) {
+      try {
+        return evaluate(stackDir, config, provisioners, join(work, "stack"), true);
+      } catch (full) {
+        throw new Error(`${full.message}\n(first, with the locals only: ${fast.message})`);
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function evaluate(stackDir, config, provisioners, dir, whole) {
+  mkdirSync(dir, { recursive: true });
+  let scratch;
+  if (whole) {
+    // A copy of the stack without its backend (so no state is read or written), plus the inline lists.
+    cpSync(stackDir, dir, { recursive: true, filter: (p) => !p.includes(".terraform") });
+    scratch = JSON.parse(JSON.stringify(config));
+    if (scratch.terraform) delete scratch.terraform.backend;
+  } else {
+    scratch = {};
+  }
+  scratch.locals = { ...(config.locals ?? {}) };
+  provisioners.forEach((p, i) => {
+    scratch.locals[`ha_site_e2e_inline_${i}`] = p.inline;
+  });
+  writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(scratch));
+  const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+  if (whole) {
+    Object.assign(env, tfEnv(dir + "-tf"));
+    // `init` installs the stand-in providers from tf-env's file mirror (offline); no backend to set up.
+    try {
+      execFileSync("terraform", ["init", "-no-color", "-input=false"], { cwd: dir, env, encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      throw new Error(`terraform init failed in a copy of ${stackDir}:\n${e.stderr || e.message}`);
+    }
+  }
+  // One expression (console prints one value per line it reads, which long values make unreliable to split):
+  // base64 of a JSON list of the assembled scripts.
+  const list = provisioners.map((_, i) => `join("\\n", local.ha_site_e2e_inline_${i})`).join(", ");
+  const input = `base64encode(jsonencode([${list}]))\n`;
+  let out;
+  try {
+    out = execFileSync("terraform", ["console", "-no-color"], { cwd: dir, env, input, encoding: "utf8", timeout: 120_000, stdio: ["pipe", "pipe", "pipe"] });
+  } catch (e) {
+    throw new Error(`terraform console could not evaluate the provisioner scripts of ${stackDir}:\n${e.stderr || e.message}`);
+  }
+  const value = out.split("\n").map((l) => l.trim()).find((l) => /^"[A-Za-z0-9+/=]+"$/.test(l));
+  const texts = value ? JSON.parse(Buffer.from(JSON.parse(value), "base64").toString("utf8")) : [];
+  if (texts.length !== provisioners.length) {
+    throw new Error(`terraform console gave ${texts.length} values for ${provisioners.length} scripts:\n${out}`);
+  }
+  return provisioners.map(({ inline, ...p }, i) => ({ ...p, script: texts[i] + "\n" }));
+}
+
+/** `<type>.<name>.<when>.sh`, e.g. null_resource.Services_Service-hello-world_02FD4040.create.sh */
+export function scriptFileName(s) {
+  return `${s.type}.${s.name}.${s.when}.sh`.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [stackDir, outDir] = process.argv.slice(2);
+  if (!stackDir || !outDir) {
+    console.error("usage: node e2e/lib/extract-scripts.mjs STACK_DIR OUT_DIR");
+    process.exit(2);
+  }
+  try {
+    const scripts = extractScripts(stackDir);
+    mkdirSync(outDir, { recursive: true });
+    const index = scripts.map((s) => {
+      const path = join(outDir, scriptFileName(s));
+      writeFileSync(path, s.script, { mode: 0o755 });
+      const { script, ...meta } = s;
+      return { ...meta, file: basename(path) };
+    });
+    writeFileSync(join(outDir, "index.json"), JSON.stringify(index, null, 2) + "\n");
+    for (const s of index) console.log(`${s.file}\t${s.constructPath}\t${s.when}`);
+  } catch (e) {
+    console.error(`extract-scripts: ${e.message}`);
+    process.exit(1);
+  }
+}
