@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Part 3: the real `terraform apply` of the generated stacks: Terraform core with the stand-in providers of
+# ../shared/tools/tf-validate (tf-env; TFPLUGIN_FIXTURES plays what AWS returns), remote-exec over real SSH
+# to a private sshd on 127.0.0.1:22 and 127.0.0.2:22, whose users `docker` and `ec2-user` run the docker CLI
+# against real swarms (private dockerds, one per region, each in its own network namespace):
+#   swarm A: docker@127.0.0.1              (the Docker for AWS region of each config)
+#   swarm B: ec2-user@127.0.0.1, docker@127.0.0.2   (the other region)
+# Path 1, the way users deploy: `npx cdktf deploy '*' --auto-approve --skip-provider-lock` of
+#   examples/mixed-engines.json (one fixture file for all stacks, so the regions differ by SSH user), a second
+#   plan, a spec change, `npx cdktf destroy '*'` with an ssh-agent, where the state files are.
+# Path 2: plain `terraform init` + `apply` per stack, in order, of examples/seed.json (a fixture file per stack:
+#   the regions differ by manager address), a second plan, destroy in reverse order.
+# shellcheck source=e2e/lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+e2e_init 3-terraform-apply
+need_root
+need dockerd "apt-get install docker.io"
+need docker "apt-get install docker.io"
+need terraform "the real Terraform CLI"
+need /usr/sbin/sshd "apt-get install openssh-server"
+need ssh-agent "apt-get install openssh-client"
+need jq "apt-get install jq"
+need useradd "passwd"
+[ -x "$TF_VALIDATE_DIR/tf-env" ] || need "$TF_VALIDATE_DIR/tf-env" "../shared/tools/tf-validate"
+
+SWARM_A=$T/swarm-a/docker.sock
+SWARM_B=$T/swarm-b/docker.sock
+SERVICE=hello-world
+a() { docker -H "unix://$SWARM_A" "$@"; }
+b() { docker -H "unix://$SWARM_B" "$@"; }
+
+start_swarms() {
+  local s
+  start_dockerd swarm-a "$(make_netns swarm-a)"
+  start_dockerd swarm-b "$(make_netns swarm-b)"
+  for s in "$SWARM_A" "$SWARM_B"; do
+    docker -H "unix://$s" swarm init --advertise-addr 127.0.0.1 >/dev/null
+    import_image "$s" tutum/hello-world:latest
+  done
+}
+
+# Users docker and ec2-user (created if missing, removed at the end if this run created them). Primary group
+# nogroup, member of docker (the group of the dockerd sockets): `userdel` then never touches group docker.
+ensure_user() {
+  if ! getent passwd "$1" >/dev/null; then
+    useradd -M -N -g nogroup -G docker -d /nonexistent -s /bin/sh "$1"
+    at_exit "userdel $1"
+  else
+    usermod -a -G docker "$1"
+  fi
+  # Not "!" (locked): sshd without PAM refuses locked accounts even for keys.
+  usermod -p '*' "$1"
+}
+
+# A private sshd on 127.0.0.1:22 and 127.0.0.2:22 (the generated connection blocks name no port), keys from
+# $T/ssh only, DOCKER_HOST per user and address (sshd applies the first Match that sets a keyword).
+start_sshd() {
+  local port_user
+  port_user=$(ss -Hltn 'sport = :22' | awk '{ print $4 }' | grep -E '^(127\.0\.0\.[12]|0\.0\.0\.0|\*|\[::\]):22$' || :)
+  [ -z "$port_user" ] || fail "port 22 is taken on $port_user: this part needs 127.0.0.1:22 and 127.0.0.2:22"
+  ensure_user docker
+  ensure_user ec2-user
+  mkdir -p "$T/ssh"
+  ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/host_key"
+  ssh-keygen -q -t ed25519 -N '' -C ha-site-e2e -f "$T/ssh/id_ed25519"
+  cp "$T/ssh/id_ed25519.pub" "$T/ssh/authorized_keys"
+  chmod 644 "$T/ssh/authorized_keys"
+  cat >"$T/ssh/sshd_config" <<EOF
+ListenAddress 127.0.0.1:22
+ListenAddress 127.0.0.2:22
+HostKey $T/ssh/host_key
+PidFile $T/ssh/sshd.pid
+AuthorizedKeysFile $T/ssh/authorized_keys
+# The keys file lives under /tmp (world-writable, sticky), which StrictModes refuses.
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin no
+AllowUsers docker ec2-user
+Subsystem sftp /usr/lib/openssh/sftp-server
+LogLevel VERBOSE
+Match LocalAddress 127.0.0.2
+    SetEnv DOCKER_HOST=unix://$SWARM_B
+Match User ec2-user
+    SetEnv DOCKER_HOST=unix://$SWARM_B
+Match User docker
+    SetEnv DOCKER_HOST=unix://$SWARM_A
+EOF
+  mkdir -p /run/sshd # privilege separation directory (Debian sshd needs it; the package creates it at boot)
+  /usr/sbin/sshd -t -f "$T/ssh/sshd_config"
+  /usr/sbin/sshd -D -e -f "$T/ssh/sshd_config" 2>"$T/ssh/sshd.log" &
+  track_pid $! sshd
+  wait_until 20 "sshd on 127.0.0.1:22" remote docker@127.0.0.1 true || { cat "$T/ssh/sshd.log"; return 1; }
+  # Which swarm each login reaches: the node ID it reports.
+  [ "$(remote docker@127.0.0.1 docker info --format '{{.Swarm.NodeID}}')" = "$(a info --format '{{.Swarm.NodeID}}')" ] || fail "docker@127.0.0.1 is not on swarm A"
+  [ "$(remote ec2-user@127.0.0.1 docker info --format '{{.Swarm.NodeID}}')" = "$(b info --format '{{.Swarm.NodeID}}')" ] || fail "ec2-user@127.0.0.1 is not on swarm B"
+  [ "$(remote docker@127.0.0.2 docker info --format '{{.Swarm.NodeID}}')" = "$(b info --format '{{.Swarm.NodeID}}')" ] || fail "docker@127.0.0.2 is not on swarm B"
+}
+
+remote() {
+  local who=$1
+  shift
+  timeout 30 ssh -i "$T/ssh/id_ed25519" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o ConnectTimeout=5 -o LogLevel=ERROR "$who" "$@"
+}
+
+step "two private swarms (namespaces swarm-a, swarm-b), busybox image as tutum/hello-world" start_swarms
+step "sshd on 127.0.0.1:22 + 127.0.0.2:22: docker@.1 -> swarm A, ec2-user@.1 and docker@.2 -> swarm B" start_sshd
+
+# A scratch copy of the project (sources + node_modules link), so that its cdktf.out and the state files
+# next to it never touch the working tree's own.
+make_project() {
+  local dir=$1
+  mkdir -p "$dir"
+  cp -r "$REPO"/{main.ts,cdktf.json,package.json,tsconfig.json,config,constructs,stacks,scripts} "$dir/"
+  ln -s "$REPO/node_modules" "$dir/node_modules"
+}
+
+# tf_env FIXTURES: the environment every Terraform / cdktf command of this part runs in.
+tf_env() {
+  eval "$("$TF_VALIDATE_DIR/tf-env" "$T/tf")"
+  export TFPLUGIN_FIXTURES=$1
+  TF_VAR_ssh_private_key_us_west_2=$(cat "$T/ssh/id_ed25519")
+  TF_VAR_ssh_private_key_us_east_2=$TF_VAR_ssh_private_key_us_west_2
+  export TF_VAR_ssh_private_key_us_west_2 TF_VAR_ssh_private_key_us_east_2
+  export SSH_AUTH_SOCK=$T/agent.sock CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1
+}
+
+start_agent() {
+  ssh-agent -a "$T/agent.sock" -D >"$T/agent.log" 2>&1 &
+  track_pid $! ssh-agent
+  wait_until 10 "ssh-agent" test -S "$T/agent.sock"
+  SSH_AUTH_SOCK=$T/agent.sock ssh-add "$T/ssh/id_ed25519"
+}
+
+# fixture ADDRESS FILE: what "AWS" returns: the manager found by data "aws_instances" is ADDRESS; the Docker
+# for AWS template's outputs (the seed reads them for its outputs and the DNS stack).
+fixture() {
+  jq -n --arg ip "$1" '{
+    "data.aws_instances": {public_ips: [$ip], ids: ["i-0e2e0000000000001"]},
+    "aws_cloudformation_stack": {outputs: {
+      DefaultDNSTarget: "e2e-swarm-elb-1.elb.amazonaws.com", ELBDNSZoneID: "Z3AADJGX6KTTL2",
+      Managers: "https://console.aws.amazon.com/ec2/v2/home#Instances:tag:swarm-node-type=manager", VPCID: "vpc-0e2e0001"}}
+  }' >"$2"
+}
+
+# service_is SWARM_FN REPLICAS: the service runs REPLICAS/REPLICAS tasks on that swarm.
+service_is() {
+  [ "$("$1" service ls --filter "name=$SERVICE" --format '{{.Replicas}}')" = "$2/$2" ] ||
+    fail "$1: $SERVICE is not $2/$2: $("$1" service ls 2>&1)"
+}
+gone() { if "$1" service inspect "$SERVICE" >/dev/null 2>&1; then fail "$1: $SERVICE is still there"; fi; }
+
+P1=$T/p1
+cdktf_cli() { (cd "$P1" && tf_env "$T/fixtures-p1.json" && HA_SITE_CONFIG=$HA_SITE_CONFIG timeout 900 npx --no-install cdktf "$@"); }
+
+cdktf_deploy() {
+  make_project "$P1"
+  cp "$REPO/examples/mixed-engines.json" "$P1/site.json"
+  fixture 127.0.0.1 "$T/fixtures-p1.json"
+  start_agent
+  HA_SITE_CONFIG=site.json cdktf_cli deploy '*' --auto-approve --skip-provider-lock >"$T/deploy1.log" 2>&1 ||
+    { tail -n 60 "$T/deploy1.log"; fail "cdktf deploy failed"; }
+  grep -c 'ha-site: service hello-world: done: 10/10 tasks running' "$T/deploy1.log" | grep -qx 2 || fail "the provisioners did not both report 10/10"
+  service_is a 10
+  service_is b 10
+  a service inspect --format '{{.ID}}' "$SERVICE" >"$T/id-a"
+  b service inspect --format '{{.ID}}' "$SERVICE" >"$T/id-b"
+}
+
+# plan_clean PROJECT FIXTURES STACK...: `terraform plan -detailed-exitcode` exits 0 (no change) on every stack.
+plan_clean() {
+  local project=$1 fixtures=$2 s status
+  shift 2
+  for s in "$@"; do
+    status=0
+    (tf_env "$fixtures" && timeout 300 terraform -chdir="$project/cdktf.out/stacks/$s" plan -detailed-exitcode -input=false -no-color) >"$T/plan-$s.log" 2>&1 || status=$?
+    echo "$s: plan -detailed-exitcode = $status"
+    [ "$status" -eq 0 ] || { tail -n 30 "$T/plan-$s.log"; fail "$s: second plan is not empty (exit $status)"; }
+  done
+}
+step "cdktf deploy '*' --auto-approve --skip-provider-lock (mixed-engines): remote-exec created hello-world 10/10 on both swarms" cdktf_deploy
+step "second plan -detailed-exitcode: 0 on every stack" plan_clean "$P1" "$T/fixtures-p1.json" swarm-us-west-2 swarm-us-east-2 dns
