@@ -105,8 +105,120 @@ remote() {
     -o ConnectTimeout=5 -o LogLevel=ERROR "$who" "$@"
 }
 
-step "two private swarms (namespaces swarm-a, swarm-b), busybox image as tutum/hello-world" start_swarms
-step "sshd on 127.0.0.1:22 + 127.0.0.2:22: docker@.1 -> swarm A, ec2-user@.1 and docker@.2 -> swarm B" start_sshd
+# tfjson PROJECT FIXTURES STACK ARGS...: `terraform show -json ARGS` in a stack folder.
+tfjson() {
+  local project=$1 fixtures=$2 stack=$3
+  shift 3
+  (tf_env "$fixtures" && timeout 300 terraform -chdir="$project/cdktf.out/stacks/$stack" show -json "$@")
+}
+removal_id() { tfjson "$1" "$2" "$3" | jq -r '.values.root_module.resources[] | select(.address | test("^terraform_data[.].*Removal-hello-world")) | .values.id'; }
+
+# A spec change (replicas 10 -> 4): the plan replaces only the null_resource that runs the script (its
+# triggers changed) and leaves the removal resource alone; the apply updates the docker service in place.
+spec_change() {
+  local s f
+  jq '.services[0].replicas = 4' "$P1/site.json" >"$P1/site-4.json"
+  HA_SITE_CONFIG=site-4.json cdktf_cli synth >"$T/synth2.log" 2>&1 || { cat "$T/synth2.log"; fail "cdktf synth failed"; }
+  for s in swarm-us-west-2 swarm-us-east-2; do
+    removal_id "$P1" "$T/fixtures-p1.json" "$s" >"$T/removal-$s"
+    [ -n "$(cat "$T/removal-$s")" ] || fail "$s: no removal resource in the state"
+    (tf_env "$T/fixtures-p1.json" && timeout 300 terraform -chdir="$P1/cdktf.out/stacks/$s" plan -input=false -no-color -out="$T/spec-$s.plan") >"$T/spec-plan-$s.log" 2>&1 ||
+      { tail -n 30 "$T/spec-plan-$s.log"; fail "$s: plan failed"; }
+    tfjson "$P1" "$T/fixtures-p1.json" "$s" "$T/spec-$s.plan" >"$T/spec-$s.json"
+    jq -r '.resource_changes[] | "\(.address) \(.change.actions | join(","))"' "$T/spec-$s.json" | tee "$T/spec-$s.actions"
+    grep -Eq '^terraform_data[.].*Removal-hello-world.* no-op$' "$T/spec-$s.actions" || fail "$s: the removal resource is not left alone"
+    grep -Eq '^null_resource[.].*Service-hello-world.* (delete,create|create,delete|update)$' "$T/spec-$s.actions" || fail "$s: the service resource does not re-run"
+    f=$(grep -Ev ' (no-op|read)$' "$T/spec-$s.actions" | grep -Ev '^null_resource[.].*Service-hello-world' || :)
+    [ -z "$f" ] || fail "$s: unexpected changes: $f"
+  done
+  HA_SITE_CONFIG=site-4.json cdktf_cli deploy '*' --auto-approve --skip-provider-lock >"$T/deploy2.log" 2>&1 ||
+    { tail -n 60 "$T/deploy2.log"; fail "cdktf deploy failed"; }
+  grep -c 'ha-site: service hello-world: updating in place: replicas' "$T/deploy2.log" | grep -qx 2 || fail "not updated in place on both swarms"
+  service_is a 4
+  service_is b 4
+  [ "$(a service inspect --format '{{.ID}}' "$SERVICE")" = "$(cat "$T/id-a")" ] || fail "swarm A: the service was replaced"
+  [ "$(b service inspect --format '{{.ID}}' "$SERVICE")" = "$(cat "$T/id-b")" ] || fail "swarm B: the service was replaced"
+  for s in swarm-us-west-2 swarm-us-east-2; do
+    [ "$(removal_id "$P1" "$T/fixtures-p1.json" "$s")" = "$(cat "$T/removal-$s")" ] || fail "$s: the removal resource was replaced"
+  done
+}
+
+cdktf_destroy() {
+  HA_SITE_CONFIG=site-4.json cdktf_cli destroy '*' --auto-approve >"$T/destroy1.log" 2>&1 ||
+    { tail -n 60 "$T/destroy1.log"; fail "cdktf destroy failed"; }
+  # dns first: its destroy ends before the regional stacks' begin.
+  local dns_done first_regional
+  dns_done=$(awk '/dns .*Destruction complete/ { n = NR } END { print n + 0 }' "$T/destroy1.log")
+  first_regional=$(awk '/swarm-us-.*Destroying/ { print NR; exit }' "$T/destroy1.log")
+  echo "last dns destruction on log line $dns_done, first regional one on line ${first_regional:-none}"
+  if [ "$dns_done" -eq 0 ] || [ -z "$first_regional" ] || [ "$dns_done" -gt "$first_regional" ]; then fail "dns was not destroyed first"; fi
+  grep -c 'ha-site: service hello-world: removed' "$T/destroy1.log" | grep -qx 2 || fail "the destroy-time provisioner did not remove both services"
+  gone a
+  gone b
+}
+
+# state_where_readme_says PROJECT: state files only next to cdktf.out (terraform.<stack>.tfstate, backups);
+# in cdktf.out only Terraform's backend settings (.terraform/terraform.tfstate: no resources).
+state_where_readme_says() {
+  local p=$1 f
+  (cd "$p" && find . -path ./node_modules -prune -o -name '*.tfstate*' -print | sort) | tee "$T/states"
+  while read -r f; do
+    case "$f" in
+      ./terraform.swarm-us-west-2.tfstate* | ./terraform.swarm-us-east-2.tfstate* | ./terraform.dns.tfstate*) ;;
+      ./cdktf.out/stacks/*/.terraform/terraform.tfstate)
+        jq -e 'has("resources") | not' "$p/$f" >/dev/null || fail "$f holds resources" ;;
+      *) fail "state file where the README does not say: $f" ;;
+    esac
+  done <"$T/states"
+  for f in swarm-us-west-2 swarm-us-east-2 dns; do
+    [ -f "$p/terraform.$f.tfstate" ] || fail "no terraform.$f.tfstate next to cdktf.out"
+    [ "$(jq '.resources | length' "$p/terraform.$f.tfstate")" -eq 0 ] || fail "terraform.$f.tfstate still has resources after destroy"
+  done
+}
+
+# Path 2: plain Terraform on `npm run synth` output, a fixture file per stack (us-east-2's manager is 127.0.0.2).
+P2=$T/p2
+stack_fixture() { case "$1" in swarm-us-east-2) echo "$T/fixtures-east.json" ;; *) echo "$T/fixtures-p1.json" ;; esac; }
+plain_apply() {
+  local s
+  make_project "$P2"
+  fixture 127.0.0.2 "$T/fixtures-east.json"
+  cp "$REPO/examples/seed.json" "$P2/site.json"
+  (cd "$P2" && HA_SITE_CONFIG=site.json timeout 300 node scripts/synth.mjs)
+  node "$P2/scripts/stack-order.cjs" "$P2/cdktf.out/manifest.json" | jq -r '.[]' >"$T/order"
+  cat "$T/order"
+  while read -r s; do
+    (tf_env "$(stack_fixture "$s")" && cd "$P2/cdktf.out/stacks/$s" && timeout 300 terraform init -input=false -no-color &&
+      timeout 900 terraform apply -auto-approve -input=false -no-color) >"$T/apply-$s.log" 2>&1 ||
+      { tail -n 40 "$T/apply-$s.log"; fail "$s: terraform apply failed"; }
+  done <"$T/order"
+  grep -q 'ha-site: service hello-world: done: 10/10 tasks running' "$T/apply-swarm-us-west-2.log" || fail "us-west-2: no provisioner output"
+  grep -q 'ha-site: service hello-world: done: 10/10 tasks running' "$T/apply-swarm-us-east-2.log" || fail "us-east-2: no provisioner output"
+  service_is a 10
+  service_is b 10
+}
+plain_plan_clean() {
+  local s status
+  while read -r s; do
+    status=0
+    (tf_env "$(stack_fixture "$s")" && timeout 300 terraform -chdir="$P2/cdktf.out/stacks/$s" plan -detailed-exitcode -input=false -no-color) >"$T/plan2-$s.log" 2>&1 || status=$?
+    echo "$s: plan -detailed-exitcode = $status"
+    [ "$status" -eq 0 ] || { tail -n 30 "$T/plan2-$s.log"; fail "$s: second plan is not empty (exit $status)"; }
+  done <"$T/order"
+}
+plain_destroy() {
+  local s
+  tac "$T/order" | while read -r s; do
+    (tf_env "$(stack_fixture "$s")" && timeout 900 terraform -chdir="$P2/cdktf.out/stacks/$s" destroy -auto-approve -input=false -no-color) >"$T/destroy-$s.log" 2>&1 ||
+      { tail -n 40 "$T/destroy-$s.log"; fail "$s: terraform destroy failed"; }
+  done
+  grep -q 'ha-site: service hello-world: removed' "$T/destroy-swarm-us-west-2.log" || fail "us-west-2: not removed by the destroy-time provisioner"
+  grep -q 'ha-site: service hello-world: removed' "$T/destroy-swarm-us-east-2.log" || fail "us-east-2: not removed by the destroy-time provisioner"
+  gone a
+  gone b
+  state_where_readme_says "$P2"
+}
+
 
 # A scratch copy of the project (sources + node_modules link), so that its cdktf.out and the state files
 # next to it never touch the working tree's own.
@@ -180,5 +292,13 @@ plan_clean() {
     [ "$status" -eq 0 ] || { tail -n 30 "$T/plan-$s.log"; fail "$s: second plan is not empty (exit $status)"; }
   done
 }
+step "two private swarms (namespaces swarm-a, swarm-b), busybox image as tutum/hello-world" start_swarms
+step "sshd on 127.0.0.1:22 + 127.0.0.2:22: docker@.1 -> swarm A, ec2-user@.1 and docker@.2 -> swarm B" start_sshd
 step "cdktf deploy '*' --auto-approve --skip-provider-lock (mixed-engines): remote-exec created hello-world 10/10 on both swarms" cdktf_deploy
 step "second plan -detailed-exitcode: 0 on every stack" plan_clean "$P1" "$T/fixtures-p1.json" swarm-us-west-2 swarm-us-east-2 dns
+step "spec change (replicas 10 -> 4): plan leaves the removal resource alone; deploy updates in place (same service ID)" spec_change
+step "cdktf destroy '*' (dns first): the destroy-time provisioner removes the services through the ssh-agent" cdktf_destroy
+step "state files only next to cdktf.out (README: State), empty after destroy" state_where_readme_says "$P1"
+step "plain terraform init + apply per stack in order (seed): services 10/10 on both swarms" plain_apply
+step "plain terraform: second plan -detailed-exitcode 0 on every stack" plain_plan_clean
+step "plain terraform destroy in reverse order: services removed; state files where the README says" plain_destroy

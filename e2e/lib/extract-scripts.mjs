@@ -66,26 +66,24 @@ export function extractScripts(stackDir) {
   const config = JSON.parse(readFileSync(file, "utf8"));
   const provisioners = remoteExecProvisioners(config);
   if (provisioners.length === 0) return [];
-  const work = mkdtempSync(join(tmpdir(), "ha-site-extract-"));
-  try {
-    // Fast path: the scripts depend on locals at most (a shared shell library, say): evaluate them in a
-    // configuration of only the stack's locals, which needs no provider and no init. If Terraform finds a
-    // reference that this cannot satisfy, evaluate them in a copy of the whole stack (init + console).
-    try {
-      return evaluate(stackDir, config, provisioners, join(work, "locals-only"), false);
-    } catch (fast) {
-      try {
-        return evaluate(stackDir, config, provisioners, join(work, "stack"), true);
-      } catch (full) {
-        throw new Error(`${full.message}\n(first, with the locals only: ${fast.message})`);
-      }
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  // Fast path: the scripts depend on locals at most (a shared shell library, say): evaluate them in a
+  // configuration of only the stack's locals, which needs no provider and no init. If Terraform finds a
+  // reference that this cannot satisfy, evaluate them in a copy of the whole stack (init + console).
+  const texts = evaluateValues(stackDir, config, provisioners.map(inlineOf));
+  return provisioners.map(({ inline, ...p }, i) => ({ ...p, script: texts[i] + "\n" }));
 }
 
-function evaluate(stackDir, config, provisioners, dir, whole) {
+/** The remote-exec script: the inline strings joined with "\n" (Terraform adds a final "\n" when it uploads). */
+function inlineOf(p) {
+  return { value: p.inline, expr: (ref) => `join("\\n", ${ref})` };
+}
+
+/**
+ * Terraform's value of each item's config value (copied verbatim into a local, so Terraform reads it exactly
+ * as in the resource), through `expr`; strings only. In a configuration of the stack's locals alone, or (whole)
+ * in a copy of the stack after `terraform init`.
+ */
+function evaluate(stackDir, config, items, dir, whole) {
   mkdirSync(dir, { recursive: true });
   let scratch;
   if (whole) {
@@ -97,8 +95,8 @@ function evaluate(stackDir, config, provisioners, dir, whole) {
     scratch = {};
   }
   scratch.locals = { ...(config.locals ?? {}) };
-  provisioners.forEach((p, i) => {
-    scratch.locals[`ha_site_e2e_inline_${i}`] = p.inline;
+  items.forEach((item, i) => {
+    scratch.locals[`ha_site_e2e_value_${i}`] = item.value;
   });
   writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(scratch));
   const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
@@ -113,20 +111,65 @@ function evaluate(stackDir, config, provisioners, dir, whole) {
   }
   // One expression (console prints one value per line it reads, which long values make unreliable to split):
   // base64 of a JSON list of the assembled scripts.
-  const list = provisioners.map((_, i) => `join("\\n", local.ha_site_e2e_inline_${i})`).join(", ");
+  const list = items.map((item, i) => item.expr(`local.ha_site_e2e_value_${i}`)).join(", ");
   const input = `base64encode(jsonencode([${list}]))\n`;
   let out;
   try {
     out = execFileSync("terraform", ["console", "-no-color"], { cwd: dir, env, input, encoding: "utf8", timeout: 120_000, stdio: ["pipe", "pipe", "pipe"] });
   } catch (e) {
-    throw new Error(`terraform console could not evaluate the provisioner scripts of ${stackDir}:\n${e.stderr || e.message}`);
+    throw new Error(`terraform console could not evaluate values of ${stackDir}:\n${e.stderr || e.message}`);
   }
   const value = out.split("\n").map((l) => l.trim()).find((l) => /^"[A-Za-z0-9+/=]+"$/.test(l));
   const texts = value ? JSON.parse(Buffer.from(JSON.parse(value), "base64").toString("utf8")) : [];
-  if (texts.length !== provisioners.length) {
-    throw new Error(`terraform console gave ${texts.length} values for ${provisioners.length} scripts:\n${out}`);
+  if (texts.length !== items.length) {
+    throw new Error(`terraform console gave ${texts.length} values for ${items.length} expressions:\n${out}`);
   }
-  return provisioners.map(({ inline, ...p }, i) => ({ ...p, script: texts[i] + "\n" }));
+  return texts;
+}
+
+/** Evaluate `items` (see evaluate) the fast way, else in a copy of the whole stack. */
+function evaluateValues(stackDir, config, items) {
+  const work = mkdtempSync(join(tmpdir(), "ha-site-extract-"));
+  try {
+    try {
+      return evaluate(stackDir, config, items, join(work, "locals-only"), false);
+    } catch (fast) {
+      try {
+        return evaluate(stackDir, config, items, join(work, "stack"), true);
+      } catch (full) {
+        throw new Error(`${full.message}\n(first, with the locals only: ${fast.message})`);
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The user data of every aws_launch_template of the stack, decoded as EC2 hands it to cloud-init:
+ * [{address, name, constructPath, script}] (the native engine's manager and worker bootstrap scripts).
+ */
+export function extractUserData(stackDir) {
+  const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
+  const templates = Object.entries(config.resource?.aws_launch_template ?? {}).filter(([, body]) => body.user_data !== undefined);
+  if (templates.length === 0) return [];
+  const texts = evaluateValues(stackDir, config, templates.map(([, body]) => ({ value: body.user_data, expr: (ref) => `base64decode(${ref})` })));
+  return templates.map(([name, body], i) => ({
+    address: `aws_launch_template.${name}`,
+    name,
+    constructPath: body["//"]?.metadata?.path ?? "",
+    script: texts[i],
+  }));
+}
+
+/** The SSM parameters the stack creates, as Terraform would: [{address, name, type, value}]. */
+export function extractSsmParameters(stackDir) {
+  const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
+  const params = Object.entries(config.resource?.aws_ssm_parameter ?? {});
+  if (params.length === 0) return [];
+  const items = params.flatMap(([, body]) => [body.name, body.type, body.value ?? ""].map((value) => ({ value, expr: (ref) => ref })));
+  const texts = evaluateValues(stackDir, config, items);
+  return params.map(([name], i) => ({ address: `aws_ssm_parameter.${name}`, name: texts[3 * i], type: texts[3 * i + 1], value: texts[3 * i + 2] }));
 }
 
 /** `<type>.<name>.<when>.sh`, e.g. null_resource.Services_Service-hello-world_02FD4040.create.sh */
@@ -135,22 +178,35 @@ export function scriptFileName(s) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [stackDir, outDir] = process.argv.slice(2);
-  if (!stackDir || !outDir) {
-    console.error("usage: node e2e/lib/extract-scripts.mjs STACK_DIR OUT_DIR");
+  const args = process.argv.slice(2);
+  const mode = args[0]?.startsWith("--") ? args.shift() : "--provisioners";
+  const [stackDir, outDir] = args;
+  if (!stackDir || !outDir || !["--provisioners", "--user-data"].includes(mode)) {
+    console.error("usage: node e2e/lib/extract-scripts.mjs [--provisioners | --user-data] STACK_DIR OUT_DIR");
     process.exit(2);
   }
   try {
-    const scripts = extractScripts(stackDir);
     mkdirSync(outDir, { recursive: true });
-    const index = scripts.map((s) => {
-      const path = join(outDir, scriptFileName(s));
-      writeFileSync(path, s.script, { mode: 0o755 });
-      const { script, ...meta } = s;
-      return { ...meta, file: basename(path) };
-    });
+    let index;
+    if (mode === "--provisioners") {
+      index = extractScripts(stackDir).map((s) => {
+        const path = join(outDir, scriptFileName(s));
+        writeFileSync(path, s.script, { mode: 0o755 });
+        const { script, ...meta } = s;
+        return { ...meta, file: basename(path) };
+      });
+    } else {
+      // User data of each launch template + the SSM parameters Terraform creates (the nodes' shared state).
+      index = extractUserData(stackDir).map((s) => {
+        const path = join(outDir, `${s.name}.user-data.sh`.replace(/[^A-Za-z0-9._-]/g, "_"));
+        writeFileSync(path, s.script, { mode: 0o755 });
+        const { script, ...meta } = s;
+        return { ...meta, file: basename(path) };
+      });
+      writeFileSync(join(outDir, "ssm-parameters.json"), JSON.stringify(extractSsmParameters(stackDir), null, 2) + "\n");
+    }
     writeFileSync(join(outDir, "index.json"), JSON.stringify(index, null, 2) + "\n");
-    for (const s of index) console.log(`${s.file}\t${s.constructPath}\t${s.when}`);
+    for (const s of index) console.log(`${s.file}\t${s.constructPath}${s.when ? `\t${s.when}` : ""}`);
   } catch (e) {
     console.error(`extract-scripts: ${e.message}`);
     process.exit(1);
