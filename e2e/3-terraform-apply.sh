@@ -41,15 +41,16 @@ start_swarms() {
 
 # Users docker and ec2-user (created if missing, removed at the end if this run created them). Primary group
 # nogroup, member of docker (the group of the dockerd sockets): `userdel` then never touches group docker.
+# An existing user is only added to group docker (and taken out again at the end), never otherwise changed.
 ensure_user() {
   if ! getent passwd "$1" >/dev/null; then
-    useradd -M -N -g nogroup -G docker -d /nonexistent -s /bin/sh "$1"
+    # Password "*", not "!" (locked): sshd without PAM refuses locked accounts even for keys.
+    useradd -M -N -g nogroup -G docker -d /nonexistent -s /bin/sh -p '*' "$1"
     at_exit "userdel $1"
-  else
+  elif ! id -nG "$1" | tr ' ' '\n' | grep -qx docker; then
     usermod -a -G docker "$1"
+    at_exit "gpasswd -d $1 docker"
   fi
-  # Not "!" (locked): sshd without PAM refuses locked accounts even for keys.
-  usermod -p '*' "$1"
 }
 
 # A private sshd on 127.0.0.1:22 and 127.0.0.2:22 (the generated connection blocks name no port), keys from
@@ -111,7 +112,11 @@ tfjson() {
   shift 3
   (tf_env "$fixtures" && timeout 300 terraform -chdir="$project/cdktf.out/stacks/$stack" show -json "$@")
 }
-removal_id() { tfjson "$1" "$2" "$3" | jq -r '.values.root_module.resources[] | select(.address | test("^terraform_data[.].*Removal-hello-world")) | .values.id'; }
+# removal_id PROJECT STACK: the id of the stack's removal resource (terraform_data), from its state file.
+removal_id() {
+  jq -r '.resources[] | select(.type == "terraform_data" and (.name | test("Removal-hello-world"))) | .instances[0].attributes.id' \
+    "$1/terraform.$2.tfstate"
+}
 
 # A spec change (replicas 10 -> 4): the plan replaces only the null_resource that runs the script (its
 # triggers changed) and leaves the removal resource alone; the apply updates the docker service in place.
@@ -120,7 +125,7 @@ spec_change() {
   jq '.services[0].replicas = 4' "$P1/site.json" >"$P1/site-4.json"
   HA_SITE_CONFIG=site-4.json cdktf_cli synth >"$T/synth2.log" 2>&1 || { cat "$T/synth2.log"; fail "cdktf synth failed"; }
   for s in swarm-us-west-2 swarm-us-east-2; do
-    removal_id "$P1" "$T/fixtures-p1.json" "$s" >"$T/removal-$s"
+    removal_id "$P1" "$s" >"$T/removal-$s"
     [ -n "$(cat "$T/removal-$s")" ] || fail "$s: no removal resource in the state"
     (tf_env "$T/fixtures-p1.json" && timeout 300 terraform -chdir="$P1/cdktf.out/stacks/$s" plan -input=false -no-color -out="$T/spec-$s.plan") >"$T/spec-plan-$s.log" 2>&1 ||
       { tail -n 30 "$T/spec-plan-$s.log"; fail "$s: plan failed"; }
@@ -139,7 +144,7 @@ spec_change() {
   [ "$(a service inspect --format '{{.ID}}' "$SERVICE")" = "$(cat "$T/id-a")" ] || fail "swarm A: the service was replaced"
   [ "$(b service inspect --format '{{.ID}}' "$SERVICE")" = "$(cat "$T/id-b")" ] || fail "swarm B: the service was replaced"
   for s in swarm-us-west-2 swarm-us-east-2; do
-    [ "$(removal_id "$P1" "$T/fixtures-p1.json" "$s")" = "$(cat "$T/removal-$s")" ] || fail "$s: the removal resource was replaced"
+    [ "$(removal_id "$P1" "$s")" = "$(cat "$T/removal-$s")" ] || fail "$s: the removal resource was replaced"
   done
 }
 
@@ -198,13 +203,9 @@ plain_apply() {
   service_is b 10
 }
 plain_plan_clean() {
-  local s status
-  while read -r s; do
-    status=0
-    (tf_env "$(stack_fixture "$s")" && timeout 300 terraform -chdir="$P2/cdktf.out/stacks/$s" plan -detailed-exitcode -input=false -no-color) >"$T/plan2-$s.log" 2>&1 || status=$?
-    echo "$s: plan -detailed-exitcode = $status"
-    [ "$status" -eq 0 ] || { tail -n 30 "$T/plan2-$s.log"; fail "$s: second plan is not empty (exit $status)"; }
-  done <"$T/order"
+  local stacks
+  mapfile -t stacks <"$T/order"
+  plan_clean "$P2" "${stacks[@]}"
 }
 plain_destroy() {
   local s
@@ -281,13 +282,22 @@ cdktf_deploy() {
   b service inspect --format '{{.ID}}' "$SERVICE" >"$T/id-b"
 }
 
-# plan_clean PROJECT FIXTURES STACK...: `terraform plan -detailed-exitcode` exits 0 (no change) on every stack.
+# plan_clean PROJECT STACK...: `terraform plan -detailed-exitcode` exits 0 (no change) on every stack.
+# (The stacks' plans run at the same time: they only read.)
 plan_clean() {
-  local project=$1 fixtures=$2 s status
-  shift 2
+  local project=$1 s status
+  shift
   for s in "$@"; do
-    status=0
-    (tf_env "$fixtures" && timeout 300 terraform -chdir="$project/cdktf.out/stacks/$s" plan -detailed-exitcode -input=false -no-color) >"$T/plan-$s.log" 2>&1 || status=$?
+    (
+      status=0
+      if [ "$project" = "$P1" ]; then tf_env "$T/fixtures-p1.json"; else tf_env "$(stack_fixture "$s")"; fi
+      timeout 300 terraform -chdir="$project/cdktf.out/stacks/$s" plan -detailed-exitcode -input=false -no-color >"$T/plan-$s.log" 2>&1 || status=$?
+      echo "$status" >"$T/plan-$s.status"
+    ) &
+  done
+  wait
+  for s in "$@"; do
+    status=$(cat "$T/plan-$s.status")
     echo "$s: plan -detailed-exitcode = $status"
     [ "$status" -eq 0 ] || { tail -n 30 "$T/plan-$s.log"; fail "$s: second plan is not empty (exit $status)"; }
   done
@@ -295,7 +305,7 @@ plan_clean() {
 step "two private swarms (namespaces swarm-a, swarm-b), busybox image as tutum/hello-world" start_swarms
 step "sshd on 127.0.0.1:22 + 127.0.0.2:22: docker@.1 -> swarm A, ec2-user@.1 and docker@.2 -> swarm B" start_sshd
 step "cdktf deploy '*' --auto-approve --skip-provider-lock (mixed-engines): remote-exec created hello-world 10/10 on both swarms" cdktf_deploy
-step "second plan -detailed-exitcode: 0 on every stack" plan_clean "$P1" "$T/fixtures-p1.json" swarm-us-west-2 swarm-us-east-2 dns
+step "second plan -detailed-exitcode: 0 on every stack" plan_clean "$P1" swarm-us-west-2 swarm-us-east-2 dns
 step "spec change (replicas 10 -> 4): plan leaves the removal resource alone; deploy updates in place (same service ID)" spec_change
 step "cdktf destroy '*' (dns first): the destroy-time provisioner removes the services through the ssh-agent" cdktf_destroy
 step "state files only next to cdktf.out (README: State), empty after destroy" state_where_readme_says "$P1"
