@@ -225,6 +225,6 @@ extract_scripts() {
 script_for() {
   local f
   f=$(jq -r --arg s "$2" --arg w "$3" '.[] | select((.constructPath | endswith($s)) and .when == $w) | .file' "$1/index.json")
-  [ -n "$f" ] && [ "$(printf '%s\n' "$f" | wc -l)" -eq 1 ] || fail "no single $3 script for $2 in $1/index.json"
+  if [ -z "$f" ] || [ "$(printf '%s\n' "$f" | wc -l)" -ne 1 ]; then fail "no single $3 script for $2 in $1/index.json"; fi
   echo "$1/$f"
 }
