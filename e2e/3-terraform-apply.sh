@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Part 3: the real `terraform apply` of the generated stacks: Terraform core with the stand-in providers of
 # ../shared/tools/tf-validate (tf-env; TFPLUGIN_FIXTURES plays what AWS returns), remote-exec over real SSH
-# to a private sshd on 127.0.0.1:22 and 127.0.0.2:22, whose users `docker` and `ec2-user` run the docker CLI
+# to a private sshd on 127.0.0.1:22 and 127.0.0.2:22 (in a namespace of its own, on 10.98.0.2 and 10.98.0.3,
+# when port 22 is taken), whose users `docker` and `ec2-user` run the docker CLI
 # against real swarms (private dockerds, one per region, each in its own network namespace):
-#   swarm A: docker@127.0.0.1              (the Docker for AWS region of each config)
+#   swarm A: docker@127.0.0.1                      (us-west-2 of the seed, us-east-2 of mixed-engines)
 #   swarm B: ec2-user@127.0.0.1, docker@127.0.0.2   (the other region)
 # Path 1, the way users deploy: `npx cdktf deploy '*' --auto-approve --skip-provider-lock` of
 #   examples/mixed-engines.json (one fixture file for all stacks, so the regions differ by SSH user), a second
@@ -53,12 +54,40 @@ ensure_user() {
   fi
 }
 
-# A private sshd on 127.0.0.1:22 and 127.0.0.2:22 (the generated connection blocks name no port), keys from
-# $T/ssh only, DOCKER_HOST per user and address (sshd applies the first Match that sets a keyword).
+# The two manager addresses sshd listens on (port 22: the generated connection blocks name no port):
+# 127.0.0.1 and 127.0.0.2, or, when port 22 is already taken there (a system sshd), two addresses in a
+# network namespace of the suite's, reached over a veth pair (host side 10.98.0.1). Kept in $T/addr1, addr2.
+ADDR1=127.0.0.1
+ADDR2=127.0.0.2
+load_addresses() { if [ -f "$T/addr1" ]; then ADDR1=$(cat "$T/addr1"); ADDR2=$(cat "$T/addr2"); fi; }
+choose_addresses() {
+  local taken ns
+  taken=$(ss -Hltn 'sport = :22' | awk '{ print $4 }' | grep -E '^(127\.0\.0\.[12]|0\.0\.0\.0|\*|\[::\]):22$' || :)
+  taken=$(printf "%s" "$taken" | tr "\n" " ")
+  if [ -z "$taken" ] && [ "${E2E_SSH_NETNS:-}" != 1 ]; then
+    echo "$ADDR1" >"$T/addr1"
+    echo "$ADDR2" >"$T/addr2"
+    return 0
+  fi
+  echo "port 22 is taken (${taken:-E2E_SSH_NETNS=1}): sshd goes into a namespace of its own"
+  ns=$(make_netns ssh)
+  echo "$ns" >"$T/ssh-netns"
+  ip link add "hse$$s" type veth peer name eth0 netns "$ns"
+  at_exit "ip link del hse$$s"
+  ip addr add 10.98.0.1/24 dev "hse$$s"
+  ip link set "hse$$s" up
+  ip -n "$ns" addr add 10.98.0.2/24 dev eth0
+  ip -n "$ns" addr add 10.98.0.3/24 dev eth0
+  ip -n "$ns" link set eth0 up
+  echo 10.98.0.2 >"$T/addr1"
+  echo 10.98.0.3 >"$T/addr2"
+}
+
+# A private sshd on ADDR1:22 and ADDR2:22, keys from $T/ssh only, DOCKER_HOST per user and address (sshd
+# applies the first Match that sets a keyword).
 start_sshd() {
-  local port_user
-  port_user=$(ss -Hltn 'sport = :22' | awk '{ print $4 }' | grep -E '^(127\.0\.0\.[12]|0\.0\.0\.0|\*|\[::\]):22$' || :)
-  [ -z "$port_user" ] || fail "port 22 is taken on $port_user: this part needs 127.0.0.1:22 and 127.0.0.2:22"
+  choose_addresses
+  load_addresses
   ensure_user docker
   ensure_user ec2-user
   mkdir -p "$T/ssh"
@@ -67,8 +96,8 @@ start_sshd() {
   cp "$T/ssh/id_ed25519.pub" "$T/ssh/authorized_keys"
   chmod 644 "$T/ssh/authorized_keys"
   cat >"$T/ssh/sshd_config" <<EOF
-ListenAddress 127.0.0.1:22
-ListenAddress 127.0.0.2:22
+ListenAddress $ADDR1:22
+ListenAddress $ADDR2:22
 HostKey $T/ssh/host_key
 PidFile $T/ssh/sshd.pid
 AuthorizedKeysFile $T/ssh/authorized_keys
@@ -81,7 +110,7 @@ PermitRootLogin no
 AllowUsers docker ec2-user
 Subsystem sftp /usr/lib/openssh/sftp-server
 LogLevel VERBOSE
-Match LocalAddress 127.0.0.2
+Match LocalAddress $ADDR2
     SetEnv DOCKER_HOST=unix://$SWARM_B
 Match User ec2-user
     SetEnv DOCKER_HOST=unix://$SWARM_B
@@ -90,13 +119,17 @@ Match User docker
 EOF
   mkdir -p /run/sshd # privilege separation directory (Debian sshd needs it; the package creates it at boot)
   /usr/sbin/sshd -t -f "$T/ssh/sshd_config"
-  /usr/sbin/sshd -D -e -f "$T/ssh/sshd_config" 2>"$T/ssh/sshd.log" &
+  if [ -f "$T/ssh-netns" ]; then
+    nsenter "--net=/var/run/netns/$(cat "$T/ssh-netns")" /usr/sbin/sshd -D -e -f "$T/ssh/sshd_config" 2>"$T/ssh/sshd.log" &
+  else
+    /usr/sbin/sshd -D -e -f "$T/ssh/sshd_config" 2>"$T/ssh/sshd.log" &
+  fi
   track_pid $! sshd
-  wait_until 20 "sshd on 127.0.0.1:22" remote docker@127.0.0.1 true || { cat "$T/ssh/sshd.log"; return 1; }
+  wait_until 20 "sshd on $ADDR1:22" remote "docker@$ADDR1" true || { cat "$T/ssh/sshd.log"; return 1; }
   # Which swarm each login reaches: the node ID it reports.
-  [ "$(remote docker@127.0.0.1 docker info --format '{{.Swarm.NodeID}}')" = "$(a info --format '{{.Swarm.NodeID}}')" ] || fail "docker@127.0.0.1 is not on swarm A"
-  [ "$(remote ec2-user@127.0.0.1 docker info --format '{{.Swarm.NodeID}}')" = "$(b info --format '{{.Swarm.NodeID}}')" ] || fail "ec2-user@127.0.0.1 is not on swarm B"
-  [ "$(remote docker@127.0.0.2 docker info --format '{{.Swarm.NodeID}}')" = "$(b info --format '{{.Swarm.NodeID}}')" ] || fail "docker@127.0.0.2 is not on swarm B"
+  [ "$(remote "docker@$ADDR1" docker info --format '{{.Swarm.NodeID}}')" = "$(a info --format '{{.Swarm.NodeID}}')" ] || fail "docker@$ADDR1 is not on swarm A"
+  [ "$(remote "ec2-user@$ADDR1" docker info --format '{{.Swarm.NodeID}}')" = "$(b info --format '{{.Swarm.NodeID}}')" ] || fail "ec2-user@$ADDR1 is not on swarm B"
+  [ "$(remote "docker@$ADDR2" docker info --format '{{.Swarm.NodeID}}')" = "$(b info --format '{{.Swarm.NodeID}}')" ] || fail "docker@$ADDR2 is not on swarm B"
 }
 
 remote() {
@@ -183,13 +216,14 @@ state_where_readme_says() {
   done
 }
 
-# Path 2: plain Terraform on `npm run synth` output, a fixture file per stack (us-east-2's manager is 127.0.0.2).
+# Path 2: plain Terraform on `npm run synth` output, a fixture file per stack (us-east-2's manager is ADDR2).
 P2=$T/p2
 stack_fixture() { case "$1" in swarm-us-east-2) echo "$T/fixtures-east.json" ;; *) echo "$T/fixtures-p1.json" ;; esac; }
 plain_apply() {
   local s
   make_project "$P2"
-  fixture 127.0.0.2 "$T/fixtures-east.json"
+  load_addresses
+  fixture "$ADDR2" "$T/fixtures-east.json"
   cp "$REPO/examples/seed.json" "$P2/site.json"
   (cd "$P2" && HA_SITE_CONFIG=site.json timeout 300 node scripts/synth.mjs)
   node "$P2/scripts/stack-order.cjs" "$P2/cdktf.out/manifest.json" | jq -r '.[]' >"$T/order"
@@ -273,7 +307,8 @@ cdktf_cli() { (cd "$P1" && tf_env "$T/fixtures-p1.json" && HA_SITE_CONFIG=$HA_SI
 cdktf_deploy() {
   make_project "$P1"
   cp "$REPO/examples/mixed-engines.json" "$P1/site.json"
-  fixture 127.0.0.1 "$T/fixtures-p1.json"
+  load_addresses
+  fixture "$ADDR1" "$T/fixtures-p1.json"
   start_agent
   HA_SITE_CONFIG=site.json cdktf_cli deploy '*' --auto-approve --skip-provider-lock >"$T/deploy1.log" 2>&1 ||
     { tail -n 60 "$T/deploy1.log"; fail "cdktf deploy failed"; }
@@ -305,7 +340,7 @@ plan_clean() {
   done
 }
 step "two private swarms (namespaces swarm-a, swarm-b), busybox image as tutum/hello-world" start_swarms
-step "sshd on 127.0.0.1:22 + 127.0.0.2:22: docker@.1 -> swarm A, ec2-user@.1 and docker@.2 -> swarm B" start_sshd
+step "sshd on 127.0.0.1:22 + 127.0.0.2:22 (or in a namespace): docker@1st -> swarm A, ec2-user@1st and docker@2nd -> swarm B" start_sshd
 step "cdktf deploy '*' --auto-approve --skip-provider-lock (mixed-engines): remote-exec created hello-world 10/10 on both swarms" cdktf_deploy
 step "second plan -detailed-exitcode: 0 on every stack" plan_clean "$P1" swarm-us-west-2 swarm-us-east-2 dns
 step "spec change (replicas 10 -> 4): plan leaves the removal resource alone; deploy updates in place (same service ID)" spec_change

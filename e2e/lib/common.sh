@@ -94,6 +94,8 @@ step() {
   if [ "$status" -eq 0 ]; then
     printf 'PASS  %s.%d %s  (%s s)\n' "$E2E_PART" "$E2E_STEP_NO" "$title" "$(elapsed "$start")"
     if [ "${E2E_VERBOSE:-}" = 1 ]; then sed 's/^/      | /' "$out"; fi
+    # E2E_UNTIL=N: stop (successfully) after step N, e.g. to keep a set-up swarm with E2E_KEEP=1.
+    if [ "${E2E_UNTIL:-}" = "$E2E_STEP_NO" ]; then exit 0; fi
   else
     printf 'FAIL  %s.%d %s  (%s s, exit status %d)\n' "$E2E_PART" "$E2E_STEP_NO" "$title" "$(elapsed "$start")" "$status"
     tail -n 40 "$out" | sed 's/^/      | /'
