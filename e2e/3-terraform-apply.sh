@@ -156,9 +156,8 @@ removal_id() {
 spec_change() {
   local s f
   jq '.services[0].replicas = 4' "$P1/site.json" >"$P1/site-4.json"
-  # The plan to inspect, from `npm run synth`'s script (same app, bundled: faster than cdktf's tsx); the
-  # deploy below synthesizes again, the cdktf way.
-  (cd "$P1" && HA_SITE_CONFIG=site-4.json timeout 300 node scripts/synth.mjs) >"$T/synth2.log" 2>&1 || { cat "$T/synth2.log"; fail "synth failed"; }
+  # `cdktf synth` (not scripts/synth.mjs, which replaces cdktf.out and with it the stacks' .terraform folders).
+  HA_SITE_CONFIG=site-4.json cdktf_cli synth >"$T/synth2.log" 2>&1 || { cat "$T/synth2.log"; fail "cdktf synth failed"; }
   for s in swarm-us-west-2 swarm-us-east-2; do
     removal_id "$P1" "$s" >"$T/removal-$s"
     [ -n "$(cat "$T/removal-$s")" ] || fail "$s: no removal resource in the state"
