@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# npm run test:e2e [-- PART...]: the end-to-end suite (see README, Development). Each part is its own script
+# with its own daemons and temporary folder; PART is a number or a name (1, service-scripts, 3, ...).
+# Prints PASS/FAIL per step with its time; exits 1 if any part failed. CI=true turns a missing prerequisite
+# into a failure instead of a skip.
+set -uo pipefail
+cd "$(dirname "$0")" || exit 2
+parts=(1-service-scripts 2-native-bootstrap 3-terraform-apply 4-drill)
+selected=()
+if [ $# -eq 0 ]; then
+  selected=("${parts[@]}")
+else
+  for want in "$@"; do
+    match=""
+    for p in "${parts[@]}"; do
+      case "$p" in "$want" | "$want"-* | *-"$want") match=$p ;; esac
+    done
+    if [ -z "$match" ]; then
+      echo "test:e2e: unknown part \"$want\"; expected one of: ${parts[*]} (or their number or name)" >&2
+      exit 2
+    fi
+    selected+=("$match")
+  done
+fi
+start=$(date +%s)
+failed=()
+for p in "${selected[@]}"; do
+  echo "== e2e part $p"
+  bash "./$p.sh" || failed+=("$p")
+done
+echo "== e2e: ${#selected[@]} part(s) in $(($(date +%s) - start)) s; failed: ${failed[*]:-none}"
+[ ${#failed[@]} -eq 0 ]
