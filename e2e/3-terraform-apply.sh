@@ -261,7 +261,7 @@ plain_destroy() {
 make_project() {
   local dir=$1
   mkdir -p "$dir"
-  cp -r "$REPO"/{main.ts,cdktf.json,package.json,tsconfig.json,config,constructs,stacks,scripts} "$dir/"
+  cp -r "$REPO"/{main.ts,cdktf.json,package.json,tsconfig.json,config,constructs,stacks,scripts,policy} "$dir/"
   ln -s "$REPO/node_modules" "$dir/node_modules"
 }
 
@@ -304,8 +304,17 @@ P1=$T/p1
 cdktf_cli() { (cd "$P1" && tf_env "$T/fixtures-p1.json" && HA_SITE_CONFIG=$HA_SITE_CONFIG timeout 900 npx --no-install cdktf "$@"); }
 
 cdktf_deploy() {
+  # The native region's first SSH session waits for its bootstrap's readiness marker (NATIVE_READY_MARKER);
+  # its "manager" here is a user of this machine, where no bootstrap ran: the suite writes the marker, and
+  # removes it at the end.
+  if [ ! -e /var/lib/ha-site/bootstrap-done ]; then
+    mkdir -p /var/lib/ha-site && date -u >/var/lib/ha-site/bootstrap-done
+    at_exit "rm -f /var/lib/ha-site/bootstrap-done; rmdir /var/lib/ha-site"
+  fi
   make_project "$P1"
-  cp "$REPO/examples/mixed-engines.json" "$P1/site.json"
+  # Services over SSH in both regions (the native region's default is SSM, which only AWS can run).
+  node -e 'const c = require(process.argv[1]); c.provisioning = { ...c.provisioning, method: "ssh" }; process.stdout.write(JSON.stringify(c, null, 2))' \
+    "$REPO/examples/mixed-engines.json" >"$P1/site.json"
   load_addresses
   fixture "$ADDR1" "$T/fixtures-p1.json"
   start_agent

@@ -22,6 +22,14 @@ else
     selected+=("$match")
   done
 fi
+# The stand-in providers: the shared tool, or a copy that nulls write-only attributes in its plans (the native
+# join tokens' value_wo), as the real provider does (scripts/tf-validate-tool.sh says why).
+if [ -z "${HA_SITE_TF_VALIDATE_DIR:-}" ] && [ -d ../../shared/tools/tf-validate ]; then
+  tool_copy=$(mktemp -d /tmp/hse-tf-validate.XXXXXX)
+  trap 'rm -rf "$tool_copy"' EXIT
+  HA_SITE_TF_VALIDATE_DIR=$(../scripts/tf-validate-tool.sh ../../shared/tools/tf-validate "$tool_copy/tool") || exit 2
+  export HA_SITE_TF_VALIDATE_DIR
+fi
 start=$(date +%s)
 failed=()
 for p in "${selected[@]}"; do

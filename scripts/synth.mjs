@@ -51,7 +51,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cacheDir = join(root, ".cache");
 const bundle = join(cacheDir, "synth-app.cjs");
 const bundleKey = join(cacheDir, "synth-app.key");
-const SOURCES = ["main.ts", "config", "constructs", "stacks", "package-lock.json", "scripts/bundle.mjs"];
+const SOURCES = ["main.ts", "config", "constructs", "stacks", "policy", "package-lock.json", "scripts/bundle.mjs"];
 
 /** A cheap fingerprint of the sources: every file's path, size and mtime. */
 function sourceKey() {

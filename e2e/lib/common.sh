@@ -226,7 +226,8 @@ extract_scripts() {
 # script_for OUT_DIR CONSTRUCT_SUFFIX WHEN: the extracted file whose construct path ends in CONSTRUCT_SUFFIX.
 script_for() {
   local f
-  f=$(jq -r --arg s "$2" --arg w "$3" '.[] | select((.constructPath | endswith($s)) and .when == $w) | .file' "$1/index.json")
+  # The node wait that runs before a deployment (its first SSH session) is not the create script.
+  f=$(jq -r --arg s "$2" --arg w "$3" '.[] | select((.constructPath | endswith($s)) and .when == $w and .entry != "wait_for_node") | .file' "$1/index.json")
   if [ -z "$f" ] || [ "$(printf '%s\n' "$f" | wc -l)" -ne 1 ]; then fail "no single $3 script for $2 in $1/index.json"; fi
   echo "$1/$f"
 }

@@ -43,6 +43,9 @@ function remoteExecProvisioners(config) {
           if (!Array.isArray(p.inline)) throw new Error(`${type}.${name}: remote-exec without "inline" (script/scripts are not handled)`);
           found.push({
             address: `${type}.${name}`,
+            body,
+            // Position among the resource's remote-exec provisioners (a deployment has two: node wait, deploy).
+            position: found.filter((f) => f.address === `${type}.${name}`).length,
             type,
             name,
             constructPath: body["//"]?.metadata?.path ?? "",
@@ -69,8 +72,27 @@ export function extractScripts(stackDir) {
   // Fast path: the scripts depend on locals at most (a shared shell library, say): evaluate them in a
   // configuration of only the stack's locals, which needs no provider and no init. If Terraform finds a
   // reference that this cannot satisfy, evaluate them in a copy of the whole stack (init + console).
-  const texts = evaluateValues(stackDir, config, provisioners.map(inlineOf));
-  return provisioners.map(({ inline, ...p }, i) => ({ ...p, script: texts[i] + "\n" }));
+  const texts = evaluateValues(stackDir, config, provisioners.map((p) => inlineOf({ ...p, inline: p.inline.map((t) => withSelf(t, p.body)) })));
+  return provisioners.map(({ inline, body, ...p }, i) => {
+    const script = texts[i] + "\n";
+    // The library entry point the script calls last (deploy_service, remove_service, wait_for_node).
+    const entry = /\n([a-z_]+)\n$/.exec(script)?.[1] ?? "";
+    return { ...p, entry, script };
+  });
+}
+
+/**
+ * `self.output.K` (terraform_data) and `self.triggers.K` (null_resource) in a template, replaced by what the
+ * resource itself sets there: Terraform gives `self` exactly those values (the destroy-time removal reads the
+ * shell library from its own `input`). Only values that are one interpolation (`${local.x}`) or plain text.
+ */
+function withSelf(template, body) {
+  return template.replace(/\$\{self\.(output|triggers)\.([A-Za-z0-9_]+)\}/g, (whole, kind, key) => {
+    const value = (kind === "output" ? body.input : body.triggers)?.[key];
+    if (typeof value !== "string") return whole;
+    const sole = /^\$\{([^{}]+)\}$/.exec(value);
+    return sole ? `\${${sole[1]}}` : value;
+  });
 }
 
 /** The remote-exec script: the inline strings joined with "\n" (Terraform adds a final "\n" when it uploads). */
@@ -174,7 +196,8 @@ export function extractSsmParameters(stackDir) {
 
 /** `<type>.<name>.<when>.sh`, e.g. null_resource.Services_Service-hello-world_02FD4040.create.sh */
 export function scriptFileName(s) {
-  return `${s.type}.${s.name}.${s.when}.sh`.replace(/[^A-Za-z0-9._-]/g, "_");
+  const n = s.position ? `-${s.position + 1}` : "";
+  return `${s.type}.${s.name}.${s.when}${n}.sh`.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
