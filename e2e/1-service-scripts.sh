@@ -42,8 +42,8 @@ synth_variants() {
     synth "$T/configs/$v.json" "$T/out-$v" >/dev/null
     extract_scripts "$T/out-$v/stacks/$STACK" "$T/scripts-$v"
   done
-  grep -F 'hi ${USER} %{ if x }' "$T/scripts-env/"*.create.sh
-  if grep -F '$${' "$T/scripts-env/"*.create.sh; then fail "a Terraform escape was left in the script"; fi
+  grep -F 'hi ${USER} %{ if x }' "$T/scripts-env/"*.create*.sh
+  if grep -F '$${' "$T/scripts-env/"*.create*.sh; then fail "a Terraform escape was left in the script"; fi
 }
 
 deploy() { "${SCRIPT_SHELL[@]}" "$(script_for "$T/scripts-$1" /Service-hello-world create)"; }

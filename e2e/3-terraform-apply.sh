@@ -148,20 +148,24 @@ tfjson() {
 # removal_id PROJECT STACK: the id of the stack's removal resource (terraform_data), from its state file.
 removal_id() {
   jq -r '.resources[] | select(.type == "terraform_data" and (.name | test("Removal-hello-world"))) | .instances[0].attributes.id' \
-    "$1/terraform.$2.tfstate"
+    "$(state_file "$1" "$2")"
 }
+# state_file PROJECT STACK: where the local backend keeps the stack's state (README: state/<domain>/, next to cdktf.out).
+state_file() { printf '%s/state/%s/terraform.%s.tfstate\n' "$1" "$(jq -r .domain "$1/site.json")" "$2"; }
 
 # A spec change (replicas 10 -> 4): the plan replaces only the null_resource that runs the script (its
 # triggers changed) and leaves the removal resource alone; the apply updates the docker service in place.
 spec_change() {
   local s f
   jq '.services[0].replicas = 4' "$P1/site.json" >"$P1/site-4.json"
-  # `cdktf synth` (not scripts/synth.mjs, which replaces cdktf.out and with it the stacks' .terraform folders).
+  # `cdktf synth` runs scripts/synth.mjs (cdktf.json), which replaces cdktf.out and with it the stacks'
+  # .terraform folders: `terraform init` again before a plain plan, as the README says.
   HA_SITE_CONFIG=site-4.json cdktf_cli synth >"$T/synth2.log" 2>&1 || { cat "$T/synth2.log"; fail "cdktf synth failed"; }
   for s in swarm-us-west-2 swarm-us-east-2; do
     removal_id "$P1" "$s" >"$T/removal-$s"
     [ -n "$(cat "$T/removal-$s")" ] || fail "$s: no removal resource in the state"
-    (tf_env "$T/fixtures-p1.json" && timeout 300 terraform -chdir="$P1/cdktf.out/stacks/$s" plan -input=false -no-color -out="$T/spec-$s.plan") >"$T/spec-plan-$s.log" 2>&1 ||
+    (tf_env "$T/fixtures-p1.json" && timeout 300 terraform -chdir="$P1/cdktf.out/stacks/$s" init -input=false -no-color &&
+      timeout 300 terraform -chdir="$P1/cdktf.out/stacks/$s" plan -input=false -no-color -out="$T/spec-$s.plan") >"$T/spec-plan-$s.log" 2>&1 ||
       { tail -n 30 "$T/spec-plan-$s.log"; fail "$s: plan failed"; }
     tfjson "$P1" "$T/fixtures-p1.json" "$s" "$T/spec-$s.plan" >"$T/spec-$s.json"
     jq -r '.resource_changes[] | "\(.address) \(.change.actions | join(","))"' "$T/spec-$s.json" | tee "$T/spec-$s.actions"
@@ -183,7 +187,7 @@ spec_change() {
 }
 
 cdktf_destroy() {
-  HA_SITE_CONFIG=site-4.json cdktf_cli destroy '*' --auto-approve >"$T/destroy1.log" 2>&1 ||
+  HA_SITE_CONFIG=site-4.json cdktf_cli destroy '*' --auto-approve --skip-provider-lock >"$T/destroy1.log" 2>&1 ||
     { tail -n 60 "$T/destroy1.log"; fail "cdktf destroy failed"; }
   # dns first: its destroy ends before the regional stacks' begin.
   local dns_done first_regional
@@ -196,22 +200,24 @@ cdktf_destroy() {
   gone b
 }
 
-# state_where_readme_says PROJECT: state files only next to cdktf.out (terraform.<stack>.tfstate, backups);
-# in cdktf.out only Terraform's backend settings (.terraform/terraform.tfstate: no resources).
+# state_where_readme_says PROJECT: state files only in state/<domain>/ next to cdktf.out
+# (terraform.<stack>.tfstate, backups); in the output (cdktf.out, a link to .cdktf.out.synth-v<id>) only
+# Terraform's backend settings (.terraform/terraform.tfstate: no resources).
 state_where_readme_says() {
-  local p=$1 f
+  local p=$1 f domain
+  domain=$(jq -r .domain "$p/site.json")
   (cd "$p" && find . -path ./node_modules -prune -o -name '*.tfstate*' -print | sort) | tee "$T/states"
   while read -r f; do
     case "$f" in
-      ./terraform.swarm-us-west-2.tfstate* | ./terraform.swarm-us-east-2.tfstate* | ./terraform.dns.tfstate*) ;;
-      ./cdktf.out/stacks/*/.terraform/terraform.tfstate)
+      ./state/"$domain"/terraform.swarm-us-west-2.tfstate* | ./state/"$domain"/terraform.swarm-us-east-2.tfstate* | ./state/"$domain"/terraform.dns.tfstate*) ;;
+      ./cdktf.out/stacks/*/.terraform/terraform.tfstate | ./.cdktf.out.synth-*/stacks/*/.terraform/terraform.tfstate)
         jq -e 'has("resources") | not' "$p/$f" >/dev/null || fail "$f holds resources" ;;
       *) fail "state file where the README does not say: $f" ;;
     esac
   done <"$T/states"
   for f in swarm-us-west-2 swarm-us-east-2 dns; do
-    [ -f "$p/terraform.$f.tfstate" ] || fail "no terraform.$f.tfstate next to cdktf.out"
-    [ "$(jq '.resources | length' "$p/terraform.$f.tfstate")" -eq 0 ] || fail "terraform.$f.tfstate still has resources after destroy"
+    [ -f "$(state_file "$p" "$f")" ] || fail "no state/$domain/terraform.$f.tfstate next to cdktf.out"
+    [ "$(jq '.resources | length' "$(state_file "$p" "$f")")" -eq 0 ] || fail "terraform.$f.tfstate still has resources after destroy"
   done
 }
 
@@ -352,7 +358,7 @@ step "sshd on 127.0.0.1:22 + 127.0.0.2:22 (or in a namespace): docker@1st -> swa
 step "cdktf deploy '*' --auto-approve --skip-provider-lock (mixed-engines): remote-exec created hello-world 10/10 on both swarms" cdktf_deploy
 step "second plan -detailed-exitcode: 0 on every stack" plan_clean "$P1" swarm-us-west-2 swarm-us-east-2 dns
 step "spec change (replicas 10 -> 4): plan leaves the removal resource alone; deploy updates in place (same service ID)" spec_change
-step "cdktf destroy '*' (dns first): the destroy-time provisioner removes the services through the ssh-agent" cdktf_destroy
+step "cdktf destroy '*' --skip-provider-lock (dns first): the destroy-time provisioner removes the services through the ssh-agent" cdktf_destroy
 step "state files only next to cdktf.out (README: State), empty after destroy" state_where_readme_says "$P1"
 step "plain terraform init + apply per stack in order (seed): services 10/10 on both swarms" plain_apply
 step "plain terraform: second plan -detailed-exitcode 0 on every stack" plain_plan_clean

@@ -76,7 +76,7 @@ export function extractScripts(stackDir) {
   return provisioners.map(({ inline, body, ...p }, i) => {
     const script = texts[i] + "\n";
     // The library entry point the script calls last (deploy_service, remove_service, wait_for_node).
-    const entry = /\n([a-z_]+)\n$/.exec(script)?.[1] ?? "";
+    const entry = /\n([a-z_]+)\n+$/.exec(script)?.[1] ?? "";
     return { ...p, entry, script };
   });
 }
