@@ -1,6 +1,7 @@
 // Building blocks for the config schema: every leaf carries the text of what is allowed, so that a
 // validation error can always say "<path>: got <value>; expected <allowed>" on one line.
 import { z } from "zod";
+import { editDistance } from "./edit-distance";
 
 /** An integer from `min` to `max` (inclusive). */
 export function int(min: number, max: number) {
@@ -27,27 +28,13 @@ export function bool() {
   return z.boolean({ error: "true or false" });
 }
 
-/** Levenshtein distance, for "did you mean" hints on unknown keys. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
 
 /** The closest known key to `key`, if it is close enough to be a likely typo. */
 export function closest(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

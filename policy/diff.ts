@@ -4,6 +4,7 @@
 // health check, swarm... unless a `moved` block (same state) or an `import` block covers it.
 import { blocks, resources, type Resource } from "./tf";
 import type { SynthApp } from "./types";
+import { editDistance } from "../config/edit-distance";
 
 /** Types whose re-creation loses something live: DNS answers, health history, instances, IPs, parameters. */
 export const STATEFUL_TYPES: readonly string[] = [
@@ -52,20 +53,6 @@ export interface DiffReport {
 
 const key = (stack: string, address: string) => `${stack}\u0000${address}`;
 
-/** Edit distance, to pair a vanished resource with the most similar new one. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
 
 function label(r: Resource): string {
   return (r.path ?? r.address).replace(/^[^/]*\//, "");
@@ -121,7 +108,7 @@ export function diffApps(base: SynthApp, head: SynthApp): DiffReport {
     const pool = sameType.filter((a) => !taken.has(key(a.stack.name, a.address)));
     const candidates = (pool.length > 0 ? pool : sameType).slice().sort((a, b) => {
       const stackOrder = Number(a.stack.name !== r.stack.name) - Number(b.stack.name !== r.stack.name);
-      return stackOrder || distance(label(r), label(a)) - distance(label(r), label(b)) || a.address.localeCompare(b.address);
+      return stackOrder || editDistance(label(r), label(a)) - editDistance(label(r), label(b)) || a.address.localeCompare(b.address);
     });
     const target = (block && sameType.find((a) => a.stack.name === r.stack.name && a.address === block.to.replace(/\[[^\]]*\]$/, ""))) ?? candidates[0];
     taken.add(key(target.stack.name, target.address));

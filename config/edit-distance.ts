@@ -1,0 +1,17 @@
+// Levenshtein distance: "did you mean" hints on unknown config keys (config/fields.ts), and pairing a vanished
+// resource with the most similar new one (policy/diff.ts). Plain code, no dependencies.
+
+/** The number of single-character insertions, deletions and substitutions that turn `a` into `b`. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
