@@ -137,8 +137,16 @@ export function regionSwitches(polls: readonly PollResult[], map: RegionMap | un
 }
 
 /** Per region: requests that answered or failed, backends, first and last good answer. */
-export interface RegionStats {
+export interface RegionStats extends ProbeTally {
   readonly region: string;
+}
+
+export function regionStats(polls: readonly PollResult[], map: RegionMap | undefined): RegionStats[] {
+  return tallyProbes(polls, (probe) => regionOf(probe, map) ?? "?").map(([region, tally]) => ({ region, ...tally }));
+}
+
+/** What the probes of one key (a region, an address) got: answers, failures, backends by count, first and last good answer. */
+export interface ProbeTally {
   readonly ok: number;
   readonly failed: number;
   readonly backends: readonly { readonly name: string; readonly count: number }[];
@@ -146,13 +154,14 @@ export interface RegionStats {
   readonly lastOkAtMs?: number;
 }
 
-export function regionStats(polls: readonly PollResult[], map: RegionMap | undefined): RegionStats[] {
+/** Every probe of every poll, counted under `keyOf(probe)`, in the order the keys first appear. */
+export function tallyProbes(polls: readonly PollResult[], keyOf: (probe: ProbeResult) => string): [string, ProbeTally][] {
   const stats = new Map<string, { ok: number; failed: number; backends: Map<string, number>; firstOkAtMs?: number; lastOkAtMs?: number }>();
   for (const poll of polls) {
     for (const probe of poll.probes) {
-      const region = regionOf(probe, map) ?? "?";
-      let s = stats.get(region);
-      if (!s) stats.set(region, (s = { ok: 0, failed: 0, backends: new Map() }));
+      const key = keyOf(probe);
+      let s = stats.get(key);
+      if (!s) stats.set(key, (s = { ok: 0, failed: 0, backends: new Map() }));
       if (!probe.ok) {
         s.failed++;
         continue;
@@ -163,11 +172,13 @@ export function regionStats(polls: readonly PollResult[], map: RegionMap | undef
       if (probe.backend !== undefined) s.backends.set(probe.backend, (s.backends.get(probe.backend) ?? 0) + 1);
     }
   }
-  return [...stats].map(([region, s]) => ({
-    region,
-    ok: s.ok,
-    failed: s.failed,
-    backends: [...s.backends].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
-    ...(s.firstOkAtMs !== undefined ? { firstOkAtMs: s.firstOkAtMs, lastOkAtMs: s.lastOkAtMs } : {}),
-  }));
+  return [...stats].map(([key, s]) => [
+    key,
+    {
+      ok: s.ok,
+      failed: s.failed,
+      backends: [...s.backends].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+      ...(s.firstOkAtMs !== undefined ? { firstOkAtMs: s.firstOkAtMs, lastOkAtMs: s.lastOkAtMs } : {}),
+    },
+  ]);
 }

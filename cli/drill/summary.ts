@@ -1,6 +1,6 @@
 // The drill's result, computed from the polls alone (pure): answers per address, DNS answer switches,
 // the gaps without a good answer, and the verdict against the RTO.
-import { regionStats, regionSwitches, type RegionMap, type RegionStats, type RegionSwitch } from "./regions";
+import { regionStats, regionSwitches, tallyProbes, type RegionMap, type RegionStats, type RegionSwitch } from "./regions";
 import { isGood, type PollResult } from "./types";
 
 export interface AddressStats {
@@ -73,39 +73,8 @@ export function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
-interface MutableStats {
-  ok: number;
-  failed: number;
-  backends: Map<string, number>;
-  firstOkAtMs?: number;
-  lastOkAtMs?: number;
-}
-
 function addressStats(polls: readonly PollResult[]): AddressStats[] {
-  const stats = new Map<string, MutableStats>();
-  for (const poll of polls) {
-    for (const probe of poll.probes) {
-      let s = stats.get(probe.address);
-      if (!s) stats.set(probe.address, (s = { ok: 0, failed: 0, backends: new Map() }));
-      if (!probe.ok) {
-        s.failed++;
-        continue;
-      }
-      s.ok++;
-      s.firstOkAtMs ??= poll.atMs;
-      s.lastOkAtMs = poll.atMs;
-      if (probe.backend !== undefined) s.backends.set(probe.backend, (s.backends.get(probe.backend) ?? 0) + 1);
-    }
-  }
-  return [...stats].map(([address, s]) => ({
-    address,
-    ok: s.ok,
-    failed: s.failed,
-    backends: [...s.backends]
-      .map(([name, count]) => ({ name, count }))
-      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
-    ...(s.firstOkAtMs !== undefined ? { firstOkAtMs: s.firstOkAtMs, lastOkAtMs: s.lastOkAtMs } : {}),
-  }));
+  return tallyProbes(polls, (probe) => probe.address).map(([address, tally]) => ({ address, ...tally }));
 }
 
 function dnsSwitches(polls: readonly PollResult[]): DnsSwitch[] {
