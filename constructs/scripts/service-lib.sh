@@ -179,6 +179,17 @@ wait_for_node() {
   say "the node is ready ($READY_MARKER exists)"
 }
 
+# service_exists: true if the swarm has SERVICE. Call it once the swarm answers: a failing "docker service
+# inspect" then means that there is no such service. An inspect that does not finish fails the step "inspect".
+service_exists() {
+  se_status=0
+  with_timeout "$COMMAND_TIMEOUT" docker service inspect --format '{{.ID}}' "$SERVICE" >/dev/null 2>&1 || se_status=$?
+  if [ "$se_status" -eq 124 ]; then
+    fail inspect "\"docker service inspect\" did not finish within $COMMAND_TIMEOUT s and was killed"
+  fi
+  [ "$se_status" -eq 0 ]
+}
+
 # deploy_service: make the swarm run SERVICE as configured. Waits (bounded) for the swarm, creates the
 # service when "docker service inspect" says it is missing, else updates in place exactly the fields that
 # differ (image, replicas, env, published ports; removed ports and env are removed), then checks that the
@@ -189,11 +200,7 @@ deploy_service() {
 
   # 2. Create the service if "docker service inspect" fails (the swarm answers, so: it is missing). Should it
   #    exist after all, create fails on the name conflict: a service is never duplicated.
-  inspect_status=0
-  with_timeout "$COMMAND_TIMEOUT" docker service inspect --format '{{.ID}}' "$SERVICE" >/dev/null 2>&1 || inspect_status=$?
-  if [ "$inspect_status" -eq 124 ]; then
-    fail inspect "\"docker service inspect\" did not finish within $COMMAND_TIMEOUT s and was killed"
-  elif [ "$inspect_status" -ne 0 ]; then
+  if ! service_exists; then
     say "not found: creating it ($REPLICAS x $IMAGE)"
     set -- service create --detach=false --name "$SERVICE"
     while IFS= read -r line; do
@@ -322,12 +329,7 @@ EOF
 remove_service() {
   wait_for_swarm
 
-  # The swarm answers, so a failing "docker service inspect" means: no such service.
-  inspect_status=0
-  with_timeout "$COMMAND_TIMEOUT" docker service inspect --format '{{.ID}}' "$SERVICE" >/dev/null 2>&1 || inspect_status=$?
-  if [ "$inspect_status" -eq 124 ]; then
-    fail inspect "\"docker service inspect\" did not finish within $COMMAND_TIMEOUT s and was killed"
-  elif [ "$inspect_status" -ne 0 ]; then
+  if ! service_exists; then
     say "not found: nothing to remove"
     exit 0
   fi
