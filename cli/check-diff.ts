@@ -6,7 +6,7 @@
 // HA_SITE_CONFIG picks the config as for synth (a relative path is read from each side's own tree).
 // Exit 0: nothing stateful would be replaced; 1: something would; 2: bad flags, not a git repository, a bad
 // ref, or a side that does not synthesize.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -52,20 +52,29 @@ function git(cwd: string, args: readonly string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 }).trim();
 }
 
-/** Synthesizes the app of `tree` into `outdir` with its own scripts/synth.mjs. */
-function synth(tree: string, outdir: string, config: string | undefined, what: string): void {
-  if (!existsSync(join(tree, "scripts", "synth.mjs"))) throw new PolicyInputError(`${what}: no scripts/synth.mjs; cannot synthesize it`);
-  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
+/**
+ * Synthesizes the app of `tree` into `outdir` with its own scripts/synth.mjs. `store` is the bundle store
+ * (scripts/synth.mjs) both sides share: a base whose sources equal a build of before reuses that bundle.
+ */
+function synth(tree: string, outdir: string, config: string | undefined, what: string, store: string): Promise<void> {
+  if (!existsSync(join(tree, "scripts", "synth.mjs"))) return Promise.reject(new PolicyInputError(`${what}: no scripts/synth.mjs; cannot synthesize it`));
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", HA_SITE_BUNDLE_STORE: store };
   if (config !== undefined) env.HA_SITE_CONFIG = config;
   else delete env.HA_SITE_CONFIG;
-  const run = spawnSync(process.execPath, ["scripts/synth.mjs"], { cwd: tree, env, encoding: "utf8", timeout: 300_000 });
-  if (run.status !== 0) {
-    const last = `${run.stderr ?? ""}${run.error ? run.error.message : ""}`.trim().split("\n").pop() || `exit status ${run.status}`;
-    throw new PolicyInputError(`${what} does not synthesize: ${last}`);
-  }
+  return new Promise((done, failed) => {
+    const child = spawn(process.execPath, ["scripts/synth.mjs"], { cwd: tree, env, stdio: ["ignore", "ignore", "pipe"], timeout: 300_000 });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", (e) => failed(new PolicyInputError(`${what} does not synthesize: ${e.message}`)));
+    child.on("close", (status) => {
+      if (status === 0) return done();
+      const last = stderr.trim().split("\n").pop() || `exit status ${status}`;
+      failed(new PolicyInputError(`${what} does not synthesize: ${last}`));
+    });
+  });
 }
 
-export function checkDiff(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): { status: number; stdout: string; stderr: string; report?: DiffReport } {
+export async function checkDiff(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string; report?: DiffReport }> {
   const fail = (message: string) => ({ status: 2, stdout: "", stderr: `ha-site: check:diff: ${message}\n` });
   let tmp: string | undefined;
   let root: string | undefined;
@@ -98,8 +107,15 @@ export function checkDiff(argv: readonly string[], cwd: string, env: NodeJS.Proc
       baseConfig = inRepo.startsWith("..") ? resolve(cwd, config) : join(worktree, inRepo);
     }
     const headConfig = config === undefined ? undefined : resolve(cwd, config);
-    synth(worktree, join(tmp, "base.out"), baseConfig, `the config at ${args.base}`);
-    synth(root, join(tmp, "head.out"), headConfig, "the working tree");
+    // Both sides at once (two processes); the base's error first when both fail.
+    const store = join(root, ".cache", "bundles");
+    const sides = [
+      synth(worktree, join(tmp, "base.out"), baseConfig, `the config at ${args.base}`, store),
+      synth(root, join(tmp, "head.out"), headConfig, "the working tree", store),
+    ];
+    const settled = await Promise.allSettled(sides);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failure) throw failure.reason;
     const report = diffApps(readSynthDir(join(tmp, "base.out")), readSynthDir(join(tmp, "head.out")));
     const render = args.format === "json" ? diffJson : args.format === "markdown" ? diffMarkdown : diffText;
     return { status: report.failures > 0 ? 1 : 0, stdout: render(report), stderr: "", report };
@@ -119,8 +135,9 @@ export function checkDiff(argv: readonly string[], cwd: string, env: NodeJS.Proc
 }
 
 if (require.main === module) {
-  const { status, stdout, stderr } = checkDiff(process.argv.slice(2), process.cwd(), process.env);
-  process.stdout.write(stdout);
-  process.stderr.write(stderr);
-  process.exitCode = status;
+  void checkDiff(process.argv.slice(2), process.cwd(), process.env).then(({ status, stdout, stderr }) => {
+    process.stdout.write(stdout);
+    process.stderr.write(stderr);
+    process.exitCode = status;
+  });
 }

@@ -1,7 +1,7 @@
 // check:diff on a temporary git repository holding a copy of this app: a renamed construct is flagged with the
 // moved block that would cover it, and passes once the moved block is there.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkDiff, parseDiffArgs } from "../../cli/check-diff";
@@ -36,7 +36,13 @@ describe("check:diff on a temporary git repository", () => {
     git("init", "--quiet", "--initial-branch=main");
     git("-c", "user.name=test", "-c", "user.email=test@example.com", "add", "-A");
     git("-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "base");
-  });
+    // The copy shares this checkout's bundle store (scripts/synth.mjs): the unchanged sources are bundled
+    // once (or not at all when a synth here already did), not once per side and test.
+    mkdirSync(join(root, ".cache", "bundles"), { recursive: true });
+    mkdirSync(join(repo, ".cache"));
+    symlinkSync(join(root, ".cache", "bundles"), join(repo, ".cache", "bundles"), "dir");
+    execFileSync(process.execPath, ["scripts/synth.mjs"], { cwd: repo, env: { ...process.env, HA_SITE_CONFIG: "", CDKTF_OUTDIR: join(repo, ".cache", "warm.out") }, stdio: "ignore", timeout: 120_000 });
+  }, 120_000);
 
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
@@ -46,16 +52,16 @@ describe("check:diff on a temporary git repository", () => {
     expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
   });
 
-  it("passes when nothing was renamed", () => {
-    const result = checkDiff(["--base", "main", "--json"], repo, {});
+  it("passes when nothing was renamed", async () => {
+    const result = await checkDiff(["--base", "main", "--json"], repo, {});
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual({ pass: true, moves: [], stackRenames: [], failures: 0 });
     expect(result.status).toBe(0);
   }, 120_000);
 
-  it("flags a renamed record construct and prints the moved block that would keep it", () => {
+  it("flags a renamed record construct and prints the moved block that would keep it", async () => {
     edit(RECORDS, 'this.record("Primary", "PRIMARY"', 'this.record("PrimaryRecord", "PRIMARY"');
-    const result = checkDiff(["--base", "main"], repo, {});
+    const result = await checkDiff(["--base", "main"], repo, {});
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/REPLACE \(stateful\)\s+aws_route53_record\s+dns: aws_route53_record\.Failover_Primary_[0-9A-F]{8}\s+dns: aws_route53_record\.Failover_PrimaryRecord_[0-9A-F]{8}/);
     expect(result.stdout).toMatch(/moved \{\n  from = aws_route53_record\.Failover_Primary_[0-9A-F]{8}\n  to   = aws_route53_record\.Failover_PrimaryRecord_[0-9A-F]{8}\n\}/);
@@ -64,28 +70,28 @@ describe("check:diff on a temporary git repository", () => {
     oldAddress = result.report?.moves[0].from.address;
   }, 120_000);
 
-  it("passes the same rename once a moved block (cdktf moveFromId) covers it", () => {
+  it("passes the same rename once a moved block (cdktf moveFromId) covers it", async () => {
     edit(RECORDS, 'this.record("Primary", "PRIMARY"', 'this.record("PrimaryRecord", "PRIMARY"');
     // the address the previous test saw disappear
     expect(oldAddress).toMatch(/^aws_route53_record\.Failover_Primary_/);
     edit(RECORDS, 'this.primaryRecord = this.record("PrimaryRecord", "PRIMARY", props.primary);', `this.primaryRecord = this.record("PrimaryRecord", "PRIMARY", props.primary);\n    this.primaryRecord.moveFromId("${oldAddress}");`);
-    const result = checkDiff(["--base", "main"], repo, {});
+    const result = await checkDiff(["--base", "main"], repo, {});
     expect(result.stdout).toMatch(/^moved\s+aws_route53_record\s+dns: aws_route53_record\.Failover_Primary_/m);
     expect(result.stdout).toMatch(/check:diff: PASS: 1 renamed resource, 1 covered by moved\/import, 0 stateful without/);
     expect(result.status).toBe(0);
   }, 120_000);
 
-  it("says which side does not synthesize, on one line", () => {
-    const result = checkDiff(["--base", "main"], repo, { HA_SITE_CONFIG: "missing.json" });
+  it("says which side does not synthesize, on one line", async () => {
+    const result = await checkDiff(["--base", "main"], repo, { HA_SITE_CONFIG: "missing.json" });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^ha-site: check:diff: the config at main does not synthesize: .*missing\.json.*\n$/);
   }, 120_000);
 
-  it("rejects an unknown ref and a directory outside git", () => {
-    expect(checkDiff(["--base", "no-such-branch"], repo, {})).toMatchObject({ status: 2, stderr: expect.stringMatching(/^ha-site: check:diff: --base: got "no-such-branch"; expected a git ref/) });
+  it("rejects an unknown ref and a directory outside git", async () => {
+    expect(await checkDiff(["--base", "no-such-branch"], repo, {})).toMatchObject({ status: 2, stderr: expect.stringMatching(/^ha-site: check:diff: --base: got "no-such-branch"; expected a git ref/) });
     const outside = mkdtempSync(join(tmpdir(), "ha-site-not-git-"));
     try {
-      expect(checkDiff(["--base", "main"], outside, {})).toMatchObject({ status: 2, stderr: expect.stringMatching(/not inside a git repository/) });
+      expect(await checkDiff(["--base", "main"], outside, {})).toMatchObject({ status: 2, stderr: expect.stringMatching(/not inside a git repository/) });
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
