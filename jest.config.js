@@ -9,4 +9,7 @@ module.exports = {
   maxWorkers: 2,
   // The default summary, then every skipped test and why (scripts/jest-skip-summary.cjs).
   reporters: ["default", "<rootDir>/scripts/jest-skip-summary.cjs"],
+  // cdktf as one file, built with the synth bundle's options (scripts/jest-global-setup.mjs says why).
+  globalSetup: "<rootDir>/scripts/jest-global-setup.mjs",
+  moduleNameMapper: { "^cdktf$": "<rootDir>/.cache/jest/cdktf.cjs" },
 };

@@ -45,3 +45,13 @@ export function bundleOptions(entry, outfile) {
     plugins: [lazyTokenTraces],
   };
 }
+
+/**
+ * esbuild options for one npm package (its main entry) as a single CommonJS file, built like the synth bundle
+ * (the same token-trace guard) but not minified: the jest runs map `cdktf` to it (scripts/jest-global-setup.mjs).
+ * `external` packages stay separate modules (constructs: one instance shared with the code that imports it).
+ */
+export function packageBundleOptions(name, outfile, external) {
+  const { entryPoints, minify, ...options } = bundleOptions("", outfile);
+  return { ...options, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: "js" }, external };
+}
