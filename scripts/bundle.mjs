@@ -53,5 +53,6 @@ export function bundleOptions(entry, outfile) {
  */
 export function packageBundleOptions(name, outfile, external) {
   const { entryPoints, minify, ...options } = bundleOptions("", outfile);
-  return { ...options, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: "js" }, external };
+  // keepNames: the bundle's renames of clashing top-level names would otherwise show in class names.
+  return { ...options, keepNames: true, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: "js" }, external };
 }
