@@ -53,6 +53,7 @@ export function bundleOptions(entry, outfile) {
  */
 export function packageBundleOptions(name, outfile, external) {
   const { entryPoints, minify, ...options } = bundleOptions("", outfile);
-  // keepNames: the bundle's renames of clashing top-level names would otherwise show in class names.
-  return { ...options, keepNames: true, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: "js" }, external };
+  // No keepNames needed: not minified, and a CommonJS package keeps every module in a function of its own,
+  // so nothing is renamed.
+  return { ...options, keepNames: false, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: "js" }, external };
 }
