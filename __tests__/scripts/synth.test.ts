@@ -23,12 +23,13 @@ const badConfigs: [string, unknown, RegExp][] = [
   ["an unknown field", { ...seed(), replica: 3 }, /^ha-site: bad\.json: replica: unknown field \(allowed: domain, engine, recordName, /],
   ["a bad value", { ...seed(), domain: "nosql search" }, /^ha-site: bad\.json: domain: got "nosql search"; expected a lower-case DNS name/],
 ];
-// examples/seed.json is the built-in config (config tests), synthesized in `a` and `b`.
+// examples/seed.json is the built-in config (config tests), synthesized in `a` and `b`. The examples go
+// to an output folder whose parents do not exist yet.
 const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json") && f !== "seed.json");
-const production = join(root, "examples", "production.json");
+const NESTED = join("build", "terraform", "out");
 
 const temp = (name: string) => mkdtempSync(join(tmpdir(), `ha-site-${name}-`));
-const [a, b, nested] = [temp("a"), temp("b"), temp("nested")];
+const [a, b] = [temp("a"), temp("b")];
 let first: Map<string, string>; // a's output, before the bad config there
 const runs: Record<string, { cwd: string; result: Result }> = {};
 
@@ -40,13 +41,12 @@ beforeAll(async () => {
   const jobs: [string, string, NodeJS.ProcessEnv][] = [
     ["b", b, {}],
     ["bad-after-a", a, { HA_SITE_CONFIG: "bad.json" }],
-    ["nested", nested, { CDKTF_OUTDIR: "build/terraform/out", HA_SITE_CONFIG: production }],
     ...badConfigs.map(([name, config]): [string, string, NodeJS.ProcessEnv] => {
       const cwd = temp("bad");
       writeFileSync(join(cwd, "bad.json"), JSON.stringify(config));
       return [name, cwd, { HA_SITE_CONFIG: "bad.json" }];
     }),
-    ...examples.map((example): [string, string, NodeJS.ProcessEnv] => [example, temp("example"), { HA_SITE_CONFIG: join(root, "examples", example) }]),
+    ...examples.map((example): [string, string, NodeJS.ProcessEnv] => [example, temp("example"), { CDKTF_OUTDIR: NESTED, HA_SITE_CONFIG: join(root, "examples", example) }]),
   ];
   await inParallel(jobs.length, async (i) => {
     const [name, cwd, env] = jobs[i];
@@ -88,16 +88,17 @@ describe("npm run synth", () => {
   });
 
   it("creates missing parent directories of CDKTF_OUTDIR", () => {
-    const { result } = runs.nested;
-    expect(result.stderr).toBe(`ha-site: config: ${production} (example.org), from HA_SITE_CONFIG\n`);
+    const { cwd, result } = runs["production.json"];
+    expect(result.stderr).toBe(`ha-site: config: ${join(root, "examples", "production.json")} (example.org), from HA_SITE_CONFIG\n`);
     expect(result.status).toBe(0);
-    expect(existsSync(join(nested, "build", "terraform", "out", "manifest.json"))).toBe(true);
+    expect(existsSync(join(cwd, NESTED, "manifest.json"))).toBe(true);
+    expect(readdirSync(cwd)).toEqual(["build"]);
   });
 
   it.each(examples)("synthesizes examples/%s", (example) => {
     const { cwd, result } = runs[example];
     expect(result.stderr).toMatch(/^ha-site: config: .*, from HA_SITE_CONFIG\n$/);
     expect(result.status).toBe(0);
-    expect(existsSync(join(cwd, "cdktf.out", "stacks", "dns", "cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(cwd, NESTED, "stacks", "dns", "cdk.tf.json"))).toBe(true);
   });
 });
