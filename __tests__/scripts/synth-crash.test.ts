@@ -21,27 +21,28 @@ const work = mkdtempSync(join(tmpdir(), "ha-site-crash-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const standIn = standInRoot(join(work, "root"));
-// The old output is the stand-in's built-in config; the new one this config's.
+// The new output: the stand-in's with this config (the old one: with its built-in config).
 const NEW_CONFIG = join(work, "new.json");
 writeFileSync(NEW_CONFIG, JSON.stringify({ stacks: ["dns"], site: "new" }));
 
-/** A project folder with an old output, a user file and a local state file. */
-function template(name: string, layout: "link" | "folder"): string {
+/** A project folder with an old output (the stand-in's built-in config), a user file and a local state file. */
+function linkTemplate(name: string): string {
   const dir = join(work, name);
-  if (layout === "folder") {
-    // As an older ha-site or `npx cdktf synth` leaves it: a real folder.
-    cpSync(templates.link, dir, { recursive: true, verbatimSymlinks: true });
-    const target = readdirSync(dir).find((e) => e.startsWith(".cdktf.out.synth-v"));
-    unlinkSync(join(dir, "cdktf.out"));
-    renameSync(join(dir, target as string), join(dir, "cdktf.out"));
-    return dir;
-  }
   mkdirSync(dir);
   writeFileSync(join(dir, "notes.md"), "my notes\n");
   writeFileSync(join(dir, "terraform.dns.tfstate"), '{"version": 4}\n');
   const first = synth(dir, {}, [], undefined, standIn);
   expect(problems(first.stderr)).toEqual([]);
   expect(first.status).toBe(0);
+  return dir;
+}
+
+/** A copy of `from` whose old output is a real folder, as an older ha-site or `npx cdktf synth` leaves it. */
+function folderTemplate(from: string, name: string): string {
+  const dir = copy(from, name);
+  const target = readdirSync(dir).find((e) => e.startsWith(".cdktf.out.synth-v"));
+  unlinkSync(join(dir, "cdktf.out"));
+  renameSync(join(dir, target as string), join(dir, "cdktf.out"));
   return dir;
 }
 
@@ -63,8 +64,8 @@ const steps: Record<"link" | "folder", string[]> = { link: [], folder: [] };
 const completed: Record<"link" | "folder", string> = { link: "", folder: "" };
 
 beforeAll(async () => {
-  templates.link = template("t-link", "link");
-  templates.folder = template("t-folder", "folder");
+  templates.link = linkTemplate("t-link");
+  templates.folder = folderTemplate(templates.link, "t-folder");
   oldFiles = output(join(templates.link, "cdktf.out")) as Record<string, string>;
   expect(output(join(templates.folder, "cdktf.out"))).toEqual(oldFiles);
   // One uninterrupted run per layout numbers the steps (FS_FAULT_LOG: one line per counted call).
