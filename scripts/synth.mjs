@@ -332,6 +332,7 @@ function pointAt(paths, target) {
 
 // renameat2(RENAME_EXCHANGE) swaps two paths in one step (Linux >= 3.15, glibc >= 2.28). Node has no
 // binding for it; python3's ctypes has. Used once per output folder, to replace a real folder by the link.
+// `-I -S`: no site packages or PYTHON* variables, half of python3's start-up, and ctypes is the standard one.
 const EXCHANGE = `
 import ctypes, os, sys
 f = ctypes.CDLL(None, use_errno=True).renameat2
@@ -342,7 +343,7 @@ sys.exit(0 if f(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 
 /** Swaps link `a` and folder `b` atomically; false where the system cannot (then nothing happened). */
 function exchange(a, b) {
   if (process.platform !== "linux") return false;
-  const result = spawnSync("python3", ["-c", EXCHANGE, a, b], { stdio: "ignore", timeout: 10_000 });
+  const result = spawnSync("python3", ["-I", "-S", "-c", EXCHANGE, a, b], { stdio: "ignore", timeout: 10_000 });
   if (result.status === 0) return true;
   // Whatever python3 reported: if `b` is a link now, the exchange did happen.
   return lstatSync(b, { throwIfNoEntry: false })?.isSymbolicLink() === true;

@@ -1,15 +1,23 @@
 // `npm run synth` under bad input: every case exits != 0 with exactly the lines shown (one per problem,
 // no stack trace), writes nothing to stdout, and leaves the folder exactly as it was (checksums of every
 // file, link and folder before and after). Then the cases that must succeed, the lock, and two synths at once.
+//
+// What depends on the app (the config's messages, a check inside the app, the stack's state path) runs the
+// real app; what only synth.mjs decides (the lock, replacing an output folder, concurrent synths) runs it
+// with the stand-in app (fixtures/stand-in-app.cjs, see standInRoot), about a third of the cost.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { configSchema } from "../../config/schema";
-import { faultPreload, output, problems, root, synth, synthAsync, tree } from "./synth-helpers";
+import { faultPreload, inParallel, output, problems, root, standInRoot, synth, synthAsync, tree, type Result } from "./synth-helpers";
 
 const work = mkdtempSync(join(tmpdir(), "ha-site-safety-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+const standIn = standInRoot(join(work, "stand-in-root"));
+/** synth.mjs with the stand-in app. */
+const standInSynth = (cwd: string, env: NodeJS.ProcessEnv = {}) => synth(cwd, env, [], undefined, standIn);
+const STAND_IN_CONFIG_LINE = "ha-site: config: stand-in app, built-in config";
 const seed = () => JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8"));
 const json = (value: unknown) => JSON.stringify(value);
 const PREVIOUS = "expected an empty folder, a folder holding a previous synth (manifest.json and stacks/ only) or a new path; refusing to replace it, nothing was changed";
@@ -43,6 +51,8 @@ interface Case {
   readonly env?: Record<string, string>;
   readonly args?: string[];
   readonly preload?: boolean;
+  /** Run with the stand-in app: the case is about synth.mjs's own steps after a valid config. */
+  readonly standIn?: boolean;
   readonly status: number;
   /** The exact stderr lines; `<case>` stands for the case folder. */
   readonly lines: readonly (string | RegExp)[];
@@ -175,39 +185,54 @@ const cases: Record<string, Case> = {
   },
   "a read-only output folder (EROFS at the first write)": {
     preload: true,
+    standIn: true,
     env: { FS_FAULT_AT: "1", FS_FAULT_MODE: "error", FS_FAULT_CODE: "EROFS" },
     status: 2,
     lines: [
-      "ha-site: config: the built-in example (nosqlsearch.com): no ./ha-site.json and HA_SITE_CONFIG is not set",
+      STAND_IN_CONFIG_LINE,
       "ha-site: synth: cannot create . (EROFS); expected a folder ha-site may write to; nothing was changed",
     ],
   },
   "a read-only output folder (EROFS when writing next to it)": {
     preload: true,
+    standIn: true,
     env: { FS_FAULT_AT: "2", FS_FAULT_MODE: "error", FS_FAULT_CODE: "EROFS" },
     status: 2,
     lines: [
-      "ha-site: config: the built-in example (nosqlsearch.com): no ./ha-site.json and HA_SITE_CONFIG is not set",
+      STAND_IN_CONFIG_LINE,
       "ha-site: synth: cannot write in . (EROFS); expected a folder ha-site may write to; nothing was changed",
     ],
   },
   "another synth holds the lock": {
     setup: (proj) => symlinkSync(String(process.pid), join(proj, ".cdktf.out.synth-lock")),
+    standIn: true,
     status: 2,
     lines: [
-      "ha-site: config: the built-in example (nosqlsearch.com): no ./ha-site.json and HA_SITE_CONFIG is not set",
+      STAND_IN_CONFIG_LINE,
       `ha-site: synth: another synth (pid ${process.pid}) is writing cdktf.out; run this one when it has finished (if pid ${process.pid} is no synth, remove .cdktf.out.synth-lock)`,
     ],
   },
 };
 
 describe("npm run synth refuses bad input: exit code, exact lines, nothing changed on disk", () => {
+  // Every case's synth, two at a time; each test then checks its own.
+  const runs: Record<string, { dir: string; before: Record<string, string>; result: Result }> = {};
+  beforeAll(async () => {
+    const entries = Object.entries(cases);
+    await inParallel(entries.length, async (i) => {
+      const [name, c] = entries[i];
+      const { dir, proj } = project(name.replace(/[^a-z0-9]+/gi, "-"), c.files);
+      c.setup?.(proj, dir);
+      const env = Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, v.replace("<case>", dir)]));
+      const before = tree(dir);
+      const fault = c.preload ? { FS_FAULT_DIR: proj } : {};
+      const result = await synthAsync(proj, { ...env, ...fault }, c.preload ? faultPreload : undefined, c.standIn ? standIn : undefined, c.args);
+      runs[name] = { dir, before, result };
+    });
+  }, 60_000);
+
   it.each(Object.entries(cases))("%s", (name, c) => {
-    const { dir, proj } = project(name.replace(/[^a-z0-9]+/gi, "-"), c.files);
-    c.setup?.(proj, dir);
-    const env = Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, v.replace("<case>", dir)]));
-    const before = tree(dir);
-    const result = synth(proj, { ...env, ...(c.preload ? { FS_FAULT_DIR: proj } : {}) }, c.args, c.preload ? faultPreload : undefined);
+    const { dir, before, result } = runs[name];
     const lines = result.stderr.split("\n");
     expect(lines.pop()).toBe(""); // every line ends with a newline
     expect({ status: result.status, stdout: result.stdout }).toEqual({ status: c.status, stdout: "" });
@@ -226,7 +251,7 @@ describe("npm run synth, when a check inside the app fails", () => {
   it("prints one line, exits 1 and leaves the previous output and the folder as they were", () => {
     // A VPC CIDR with host bits: rejected by the native construct today (the schema may take it over).
     const { dir, proj } = project("app-check", { "c.json": withRegion0({ engine: "native", sshCidrs: ["203.0.113.7/32"], vpc: "10.0.0.1/16" }) });
-    expect(synth(proj).status).toBe(0);
+    expect(standInSynth(proj).status).toBe(0); // any previous output
     const before = tree(dir);
     const result = synth(proj, { HA_SITE_CONFIG: "c.json" });
     expect(result.status).toBe(1);
@@ -250,7 +275,7 @@ describe("npm run synth accepts", () => {
   it("an empty output folder, replacing it with the output", () => {
     const { proj } = project("empty");
     mkdirSync(join(proj, "out"));
-    const result = synth(proj, { CDKTF_OUTDIR: "out" });
+    const result = standInSynth(proj, { CDKTF_OUTDIR: "out" });
     expect(result.status).toBe(0);
     expect(Object.keys(output(join(proj, "out")) ?? {})).toContain("manifest.json");
   });
@@ -261,7 +286,7 @@ describe("npm run synth accepts", () => {
     mkdirSync(join(proj, ".cdktf.out.staging-999999999.old", "stacks"), { recursive: true });
     mkdirSync(join(proj, ".cdktf.out.staging-999999999"));
     mkdirSync(join(proj, ".cdktf.out.synth-v0-999999999"));
-    const result = synth(proj);
+    const result = standInSynth(proj);
     expect(problems(result.stderr)).toEqual([]);
     expect(result.status).toBe(0);
     expect(readdirSync(proj).sort()).toEqual([expect.stringMatching(/^\.cdktf\.out\.synth-v[0-9a-z]+-\d+$/), "cdktf.out", "notes.md"]);
@@ -271,7 +296,7 @@ describe("npm run synth accepts", () => {
   it("a lock whose pid now belongs to another process (it started at another time)", () => {
     const { proj } = project("reused-pid");
     symlinkSync(`${process.pid}@1`, join(proj, ".cdktf.out.synth-lock"));
-    const result = synth(proj);
+    const result = standInSynth(proj);
     expect(problems(result.stderr)).toEqual([]);
     expect(result.status).toBe(0);
     expect(readdirSync(proj)).not.toContain(".cdktf.out.synth-lock");
@@ -284,7 +309,7 @@ describe("npm run synth accepts", () => {
     const { proj } = project(`real-folder-${how.replace(/\W+/g, "-")}`);
     mkdirSync(join(proj, "cdktf.out", "stacks", "old"), { recursive: true });
     writeFileSync(join(proj, "cdktf.out", "manifest.json"), '{"stacks": {"old": {}}}');
-    const result = synth(proj, { PATH: path });
+    const result = standInSynth(proj, { PATH: path });
     expect(problems(result.stderr)).toEqual([]);
     expect(result.status).toBe(0);
     const entries = readdirSync(proj).sort();
@@ -295,7 +320,7 @@ describe("npm run synth accepts", () => {
 
   it("the output of `npx cdktf synth` (a real folder), turned into the link, with the local state kept where it was", () => {
     const { proj } = project("from-cdktf", { "terraform.dns.tfstate": "{}" });
-    expect(synth(proj, { CDKTF_OUTDIR: "first" }).status).toBe(0);
+    expect(standInSynth(proj, { CDKTF_OUTDIR: "first" }).status).toBe(0);
     // cdktf writes a real folder, and Terraform adds .terraform/ inside the stack folders.
     const first = readdirSync(proj).find((e) => e.startsWith(".first.synth-v")) as string;
     rmSync(join(proj, "first"));
@@ -319,11 +344,14 @@ describe("npm run synth accepts", () => {
 
 describe("two synths at once in one folder", () => {
   it("both succeed, or the second says in one line that another synth is running; the output is complete", async () => {
-    const { proj } = project("concurrent");
-    expect(synth(proj).status).toBe(0);
+    // The stand-in holds the lock for 150 ms, about as long as the real app writes: the three overlap.
+    const { proj } = project("concurrent", { "slow.json": json({ stacks: ["dns", "swarm-a", "swarm-b"], delayMs: 150 }) });
+    const env = { HA_SITE_CONFIG: "slow.json" };
+    expect(standInSynth(proj, env).status).toBe(0);
     const expected = output(join(proj, "cdktf.out"));
     for (let round = 0; round < 3; round++) {
-      const results = await Promise.all([synthAsync(proj), synthAsync(proj), synthAsync(proj)]);
+      const once = () => synthAsync(proj, env, undefined, standIn);
+      const results = await Promise.all([once(), once(), once()]);
       for (const r of results) {
         const lines = problems(r.stderr);
         if (r.status === 0) expect(lines).toEqual([]);
@@ -341,8 +369,9 @@ describe("two synths at once in one folder", () => {
 
 describe("a reader while synths run", () => {
   it("finds a complete output at every look: never a missing folder, never a half-written manifest", async () => {
-    const { proj } = project("reader", { "a.json": readFileSync(join(root, "examples", "production.json"), "utf8") });
-    expect(synth(proj).status).toBe(0);
+    const stacks = ["dns", "swarm-a", "swarm-b"];
+    const { proj } = project("reader", { "a.json": json({ stacks, site: "a" }), "b.json": json({ stacks, site: "b" }) });
+    expect(standInSynth(proj, { HA_SITE_CONFIG: "b.json" }).status).toBe(0);
     let looks = 0;
     let running = true;
     const problemsSeen: string[] = [];
@@ -358,7 +387,7 @@ describe("a reader while synths run", () => {
     };
     look();
     for (let i = 0; i < 6; i++) {
-      const r = await synthAsync(proj, i % 2 === 0 ? { HA_SITE_CONFIG: "a.json" } : {});
+      const r = await synthAsync(proj, { HA_SITE_CONFIG: i % 2 === 0 ? "a.json" : "b.json" }, undefined, standIn);
       expect(problems(r.stderr)).toEqual([]);
     }
     running = false;

@@ -1,20 +1,9 @@
 // End to end: the real `npm run synth` command (node scripts/synth.mjs), run in temp directories.
-import { execFileSync, spawnSync } from "node:child_process";
+// Every synth here is the real app's; beforeAll runs them two at a time and the tests check the results.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-
-const root = join(__dirname, "..", "..");
-const synthScript = join(root, "scripts", "synth.mjs");
-
-function synth(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [synthScript], {
-    cwd,
-    env: { ...process.env, CDKTF_OUTDIR: "", HA_SITE_CONFIG: "", ...env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-}
+import { inParallel, root, synthAsync, type Result } from "./synth-helpers";
 
 function files(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -29,19 +18,45 @@ function files(dir: string): Map<string, string> {
   return out;
 }
 
-// Build the cached bundle once, so that the parallel cases below do not all bundle at the same time.
-beforeAll(() => {
-  execFileSync(process.execPath, [synthScript], { cwd: mkdtempSync(join(tmpdir(), "ha-site-warm-")), env: { ...process.env, CDKTF_OUTDIR: "", HA_SITE_CONFIG: "" }, stdio: "pipe" });
-}, 60_000);
+const seed = () => JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8"));
+const badConfigs: [string, unknown, RegExp][] = [
+  ["an unknown field", { ...seed(), replica: 3 }, /^ha-site: bad\.json: replica: unknown field \(allowed: domain, engine, recordName, /],
+  ["a bad value", { ...seed(), domain: "nosql search" }, /^ha-site: bad\.json: domain: got "nosql search"; expected a lower-case DNS name/],
+];
+// examples/seed.json is the built-in config (config tests), synthesized in `a` and `b`. The examples go
+// to an output folder whose parents do not exist yet.
+const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json") && f !== "seed.json");
+const NESTED = join("build", "terraform", "out");
+
+const temp = (name: string) => mkdtempSync(join(tmpdir(), `ha-site-${name}-`));
+const [a, b] = [temp("a"), temp("b")];
+let first: Map<string, string>; // a's output, before the bad config there
+const runs: Record<string, { cwd: string; result: Result }> = {};
+
+beforeAll(async () => {
+  // The first synth also builds the cached bundle if needed, so that the parallel ones below do not all bundle at once.
+  runs.a = { cwd: a, result: await synthAsync(a) };
+  first = files(join(a, "cdktf.out"));
+  writeFileSync(join(a, "bad.json"), "{}");
+  const jobs: [string, string, NodeJS.ProcessEnv][] = [
+    ["b", b, {}],
+    ["bad-after-a", a, { HA_SITE_CONFIG: "bad.json" }],
+    ...badConfigs.map(([name, config]): [string, string, NodeJS.ProcessEnv] => {
+      const cwd = temp("bad");
+      writeFileSync(join(cwd, "bad.json"), JSON.stringify(config));
+      return [name, cwd, { HA_SITE_CONFIG: "bad.json" }];
+    }),
+    ...examples.map((example): [string, string, NodeJS.ProcessEnv] => [example, temp("example"), { CDKTF_OUTDIR: NESTED, HA_SITE_CONFIG: join(root, "examples", example) }]),
+  ];
+  await inParallel(jobs.length, async (i) => {
+    const [name, cwd, env] = jobs[i];
+    runs[name] = { cwd, result: await synthAsync(cwd, env) };
+  });
+}, 120_000);
 
 describe("npm run synth", () => {
-  it.each([
-    ["an unknown field", { ...JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8")), replica: 3 }, /^ha-site: bad\.json: replica: unknown field \(allowed: domain, engine, recordName, /],
-    ["a bad value", { ...JSON.parse(readFileSync(join(root, "examples", "seed.json"), "utf8")), domain: "nosql search" }, /^ha-site: bad\.json: domain: got "nosql search"; expected a lower-case DNS name/],
-  ])("rejects %s with one line, exit code 1 and nothing written", (_name, config, message) => {
-    const cwd = mkdtempSync(join(tmpdir(), "ha-site-bad-"));
-    writeFileSync(join(cwd, "bad.json"), JSON.stringify(config));
-    const result = synth(cwd, { HA_SITE_CONFIG: "bad.json" });
+  it.each(badConfigs)("rejects %s with one line, exit code 1 and nothing written", (name, _config, message) => {
+    const { cwd, result } = runs[name];
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -50,13 +65,10 @@ describe("npm run synth", () => {
   });
 
   it("writes the same bytes in any directory, with no absolute path or key, and keeps them on a bad config", () => {
-    const [a, b] = [mkdtempSync(join(tmpdir(), "ha-site-a-")), mkdtempSync(join(tmpdir(), "ha-site-b-"))];
-    for (const cwd of [a, b]) {
-      const result = synth(cwd);
-      expect(result.status).toBe(0);
-      expect(result.stdout).toContain("ha-site: synthesized 3 stacks (JSON) into cdktf.out/");
+    for (const run of [runs.a, runs.b]) {
+      expect(run.result.status).toBe(0);
+      expect(run.result.stdout).toContain("ha-site: synthesized 3 stacks (JSON) into cdktf.out/");
     }
-    const first = files(join(a, "cdktf.out"));
     expect([...first.keys()].sort()).toEqual(
       ["manifest.json", ...["dns", "swarm-us-east-2", "swarm-us-west-2"].map((s) => `stacks/${s}/cdk.tf.json`)].sort(),
     );
@@ -69,28 +81,24 @@ describe("npm run synth", () => {
       }
     }
     // A bad config afterwards leaves that output exactly as it was.
-    writeFileSync(join(a, "bad.json"), "{}");
-    const bad = synth(a, { HA_SITE_CONFIG: "bad.json" });
-    expect(bad.status).toBe(1);
+    expect(runs["bad-after-a"].result.status).toBe(1);
     expect(files(join(a, "cdktf.out"))).toEqual(first);
     // cdktf.out is a link to the version next to it (README, "What synth guarantees").
     expect(readdirSync(a).sort()).toEqual([expect.stringMatching(/^\.cdktf\.out\.synth-v[0-9a-z]+-\d+$/), "bad.json", "cdktf.out"]);
   });
 
   it("creates missing parent directories of CDKTF_OUTDIR", () => {
-    const cwd = mkdtempSync(join(tmpdir(), "ha-site-nested-"));
-    const result = synth(cwd, { CDKTF_OUTDIR: "build/terraform/out", HA_SITE_CONFIG: join(root, "examples", "production.json") });
+    const { cwd, result } = runs["production.json"];
     expect(result.stderr).toBe(`ha-site: config: ${join(root, "examples", "production.json")} (example.org), from HA_SITE_CONFIG\n`);
     expect(result.status).toBe(0);
-    expect(existsSync(join(cwd, "build", "terraform", "out", "manifest.json"))).toBe(true);
+    expect(existsSync(join(cwd, NESTED, "manifest.json"))).toBe(true);
+    expect(readdirSync(cwd)).toEqual(["build"]);
   });
 
-  // examples/seed.json is the built-in config (config tests), synthesized above.
-  it.each(readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json") && f !== "seed.json"))("synthesizes examples/%s", (example) => {
-    const cwd = mkdtempSync(join(tmpdir(), "ha-site-example-"));
-    const result = synth(cwd, { HA_SITE_CONFIG: join(root, "examples", example) });
+  it.each(examples)("synthesizes examples/%s", (example) => {
+    const { cwd, result } = runs[example];
     expect(result.stderr).toMatch(/^ha-site: config: .*, from HA_SITE_CONFIG\n$/);
     expect(result.status).toBe(0);
-    expect(existsSync(join(cwd, "cdktf.out", "stacks", "dns", "cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(cwd, NESTED, "stacks", "dns", "cdk.tf.json"))).toBe(true);
   });
 });
