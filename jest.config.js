@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest"] },
   testTimeout: 30000,
+  // cdktf's token creation stacks off, as in the production bundle (HA_SITE_TOKEN_TRACES=1 turns them on).
+  setupFiles: ["<rootDir>/scripts/jest-token-traces.cjs"],
   // Two cores here: jest would use one worker (cores - 1); most suites wait on child processes anyway.
   maxWorkers: 2,
   // The default summary, then every skipped test and why (scripts/jest-skip-summary.cjs).

@@ -8,8 +8,8 @@
 // - cdktf's token "creation stacks": every Token (each attribute reference, each map) captures a full stack
 //   trace when it is created, formatted eagerly (`Error.stackTraceLimit = MAX_SAFE_INTEGER`), only so that
 //   an internal token-resolution error can say where the token came from. In a 20-region app that is ~20%
-//   of the synth. The bundle captures them only with HA_SITE_TOKEN_TRACES=1 (jest and tsx runs, which do not
-//   use the bundle, always capture them).
+//   of the synth. The bundle captures them only with HA_SITE_TOKEN_TRACES=1; jest does the same with a setup
+//   file (scripts/jest-token-traces.cjs); tsx runs, which use neither, always capture them.
 import { readFileSync } from "node:fs";
 
 const STACK_TRACE_MODULE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/;

@@ -539,31 +539,23 @@ describe.each(SHELLS)("node wait script under $name", (shell) => {
     expect(r.seconds).toBeLessThan(2);
   });
 
-  test.concurrent("waits for the readiness marker, then says the node is ready", async () => {
+  // The scenarios that wait (for a marker written later, or for a limit), started at once like the deploy
+  // script's: they then sleep side by side instead of holding the concurrent-test slots one after another.
+  const readyLater = startNow(async () => {
     const swarm = new Swarm(shell);
     const marker = path.join(swarm.dir, "var", "node-ready");
     setTimeout(() => {
       fs.mkdirSync(path.dirname(marker), { recursive: true });
       fs.writeFileSync(marker, "");
     }, 1500);
-    const r = await swarm.run(serviceNodeWaitScript("hello-world", { ...FAST_WAIT, readinessMarker: marker }), { PATH: plainBin });
-    expectOk(r);
-    expect(r.seconds).toBeGreaterThanOrEqual(1);
-    expect(r.stdout).toBe(`ha-site: service hello-world: the node is ready (${marker} exists)\n`);
+    return { marker, r: await swarm.run(serviceNodeWaitScript("hello-world", { ...FAST_WAIT, readinessMarker: marker }), { PATH: plainBin }) };
   });
-
-  test.concurrent("fails, bounded and with a message, when the marker never appears", async () => {
+  const markerNever = startNow(async () => {
     const swarm = new Swarm(shell);
     const marker = path.join(swarm.dir, "never");
-    const r = await swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 2, pollSeconds: 1, readinessMarker: marker }), { PATH: plainBin });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe(
-      `ha-site: ERROR: service hello-world, step "wait for node": the bootstrap did not write ${marker} within 2 s (see /var/log/cloud-init-output.log)\n`,
-    );
-    expect(r.seconds).toBeLessThan(5);
+    return { marker, r: await swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 2, pollSeconds: 1, readinessMarker: marker }), { PATH: plainBin }) };
   });
-
-  test.concurrent("where cloud-init exists, waits for `cloud-init status --wait` first (an error status leaves it to the marker)", async () => {
+  const cloudInitLater = startNow(async () => {
     const swarm = new Swarm(shell);
     const marker = path.join(swarm.dir, "node-ready");
     const done = path.join(swarm.dir, "cloud-init-done");
@@ -574,6 +566,34 @@ describe.each(SHELLS)("node wait script under $name", (shell) => {
       CLOUD_INIT_DONE: done,
       STUB_CLOUD_INIT_STATUS: "2",
     });
+    return { swarm, r };
+  });
+  const cloudInitNever = startNow(() => {
+    const swarm = new Swarm(shell);
+    return swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 1, pollSeconds: 1 }), {
+      PATH: `${cloudInitBin}${path.delimiter}${plainBin}`,
+      CLOUD_INIT_DONE: path.join(swarm.dir, "never"),
+    });
+  });
+
+  test.concurrent("waits for the readiness marker, then says the node is ready", async () => {
+    const { marker, r } = await readyLater();
+    expectOk(r);
+    expect(r.seconds).toBeGreaterThanOrEqual(1);
+    expect(r.stdout).toBe(`ha-site: service hello-world: the node is ready (${marker} exists)\n`);
+  });
+
+  test.concurrent("fails, bounded and with a message, when the marker never appears", async () => {
+    const { marker, r } = await markerNever();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `ha-site: ERROR: service hello-world, step "wait for node": the bootstrap did not write ${marker} within 2 s (see /var/log/cloud-init-output.log)\n`,
+    );
+    expect(r.seconds).toBeLessThan(5);
+  });
+
+  test.concurrent("where cloud-init exists, waits for `cloud-init status --wait` first (an error status leaves it to the marker)", async () => {
+    const { swarm, r } = await cloudInitLater();
     expectOk(r);
     expect(r.seconds).toBeGreaterThanOrEqual(1);
     expect(fs.readFileSync(path.join(swarm.dir, "cloud-init.log"), "utf8")).toBe("cloud-init status --wait\n");
@@ -600,11 +620,7 @@ describe.each(SHELLS)("node wait script under $name", (shell) => {
   });
 
   test.concurrent("a cloud-init that never finishes is cut off at the limit", async () => {
-    const swarm = new Swarm(shell);
-    const r = await swarm.run(serviceNodeWaitScript("hello-world", { waitSeconds: 1, pollSeconds: 1 }), {
-      PATH: `${cloudInitBin}${path.delimiter}${plainBin}`,
-      CLOUD_INIT_DONE: path.join(swarm.dir, "never"),
-    });
+    const r = await cloudInitNever();
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('step "wait for node": cloud-init did not finish within 1 s');
     expect(r.seconds).toBeLessThan(6);
@@ -638,24 +654,27 @@ describe("generated text", () => {
 
   const shellcheck = onPath("shellcheck");
   if (shellcheck) {
-    test.concurrent.each(scripts)("shellcheck -s sh passes on the %s script", async (_, script) => {
-      const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-        const child = execFile(shellcheck, ["-s", "sh", "-"], { timeout: 20000 }, (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, text: stdout + stderr }),
-        );
-        child.stdin?.end(script);
-      });
-      expect(output).toEqual({ code: 0, text: "" });
+    // Every shellcheck run starts now, at collection time (startNow): they then overlap with the scenarios
+    // above that sleep, instead of running after them.
+    const check = (args: string[], stdin?: string) =>
+      startNow(
+        () =>
+          new Promise<{ code: number | null; text: string }>((resolve) => {
+            const child = execFile(shellcheck, args, { timeout: 30000 }, (error, stdout, stderr) =>
+              resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, text: stdout + stderr }),
+            );
+            child.stdin?.end(stdin);
+          }),
+      );
+    const checked = scripts.map(([name, script]) => [name, check(["-s", "sh", "-"], script)] as const);
+    test.concurrent.each(checked)("shellcheck -s sh passes on the %s script", async (_, output) => {
+      expect(await output()).toEqual({ code: 0, text: "" });
     });
     const sources = fs.readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith(".sh"));
+    const sourcesChecked = check(["-s", "sh", "-x", "-P", "SCRIPTDIR", ...sources.map((f) => path.join(SCRIPTS_DIR, f))]);
     test("the .sh sources are what the scripts are made of, and shellcheck -x passes on each of them directly", async () => {
       expect(sources.sort()).toEqual(["service-deploy.sh", "service-lib.sh", "service-node-wait.sh", "service-remove.sh"]);
-      const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-        execFile(shellcheck, ["-s", "sh", "-x", "-P", "SCRIPTDIR", ...sources.map((f) => path.join(SCRIPTS_DIR, f))], { timeout: 30000 }, (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, text: stdout + stderr }),
-        );
-      });
-      expect(output).toEqual({ code: 0, text: "" });
+      expect(await sourcesChecked()).toEqual({ code: 0, text: "" });
     });
   } else {
     test.skip("shellcheck: not installed on this machine, so the shellcheck cases are skipped (CI installs it)", () => undefined);

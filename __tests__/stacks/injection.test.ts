@@ -4,7 +4,7 @@
 // escaped ($${, %%{) wherever Terraform evaluates templates, verbatim where it does not (variable
 // descriptions, output descriptions, the terraform block). The last test asks Terraform itself.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
@@ -250,10 +250,45 @@ describe("a template in any string field is a literal or a config error naming t
 });
 
 describe("Terraform itself reads the values as literals", () => {
-  const tfValidate = join(__dirname, "..", "..", "..", "shared", "tools", "tf-validate", "tf-validate");
+  // Plain `terraform init` + `terraform plan` under tf-env (the shared tool's documented setup for plain
+  // terraform with its stand-in providers, ../shared/tools/tf-validate/README.md) instead of `tf-validate
+  // --plan --show-plan`: the plan's own text shows the values, and the tool's four terraform runs (validate,
+  // plan, show, show -json) each start the stand-in providers and load the whole aws schema (~16 s quiet).
+  // The stand-in also gets only the schemas of the types this stack uses (TFPLUGIN_SCHEMA_DIRS, read by its
+  // server.js): Terraform checks a configuration against the schemas of the types it uses, so the check is
+  // the same; should the stand-in stop reading the variable, it serves the full schema and only gets slower.
+  const toolDir = join(__dirname, "..", "..", "..", "shared", "tools", "tf-validate");
   const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
-  const skip = terraform.status !== 0 ? "no terraform binary on PATH" : !existsSync(tfValidate) ? `no ${tfValidate}` : undefined;
+  const skip = terraform.status !== 0 ? "no terraform binary on PATH" : !existsSync(join(toolDir, "tf-env")) ? `no ${join(toolDir, "tf-env")}` : undefined;
   if (skip) console.warn(`Terraform plan check skipped: ${skip}`);
+
+  /** The environment `eval "$(tf-env DIR)"` sets up. */
+  function tfEnv(dir: string): Record<string, string> {
+    const out = spawnSync(join(toolDir, "tf-env"), [dir], { encoding: "utf8", timeout: 30_000 });
+    if (out.status !== 0) throw new Error(`tf-env failed: ${out.stderr}`);
+    const line = out.stdout.trim().replace(/^export /, "");
+    return Object.fromEntries(line.split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+  }
+
+  /** A schema folder for the stand-ins with only the aws resource and data types that `stack` uses. */
+  function schemasFor(stack: Json, dir: string): string {
+    const from = join(toolDir, "schemas");
+    mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(from)) {
+      if (!name.startsWith("aws-")) {
+        copyFileSync(join(from, name), join(dir, name));
+        continue;
+      }
+      const doc = JSON.parse(readFileSync(join(from, name), "utf8"));
+      const aws = doc.provider_schemas["registry.terraform.io/hashicorp/aws"];
+      const only = (all: Record<string, unknown>, used: Record<string, unknown> = {}) =>
+        Object.fromEntries(Object.keys(used).filter((type) => type in all).map((type) => [type, all[type]]));
+      aws.resource_schemas = only(aws.resource_schemas, stack.resource);
+      aws.data_source_schemas = only(aws.data_source_schemas, stack.data);
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+    }
+    return dir;
+  }
 
   (skip ? it.skip : it)(
     "terraform plan shows the key name, public key and template parameters verbatim",
@@ -281,9 +316,21 @@ describe("Terraform itself reads the values as literals", () => {
       });
       expect(synth.stderr).toBe("ha-site: config: site.json (nosqlsearch.com), from HA_SITE_CONFIG\n");
       expect(synth.status).toBe(0);
-      const plan = spawnSync(tfValidate, ["--plan", "--show-plan", join(dir, "cdktf.out", "stacks", "swarm-us-west-2")], { encoding: "utf8", timeout: 240_000 });
-      expect(plan.stdout).toContain("0 error(s)");
-      expect(plan.status).toBe(0);
+      const stackDir = join(dir, "cdktf.out", "stacks", "swarm-us-west-2");
+      const stack = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
+      const env = {
+        ...process.env,
+        ...tfEnv(join(dir, "tf")),
+        TFPLUGIN_SCHEMA_DIRS: schemasFor(stack, join(dir, "schemas")),
+        // The stack's required SSH key variable (never evaluated by a plan without provisioning).
+        TF_VAR_ssh_private_key_us_west_2: "placeholder",
+      };
+      const tf = (...args: string[]) => spawnSync("terraform", [...args, "-no-color", "-input=false"], { cwd: stackDir, env, encoding: "utf8", timeout: 240_000 });
+      const init = tf("init");
+      expect([init.status, init.stderr]).toEqual([0, ""]);
+      const plan = tf("plan", "-lock=false");
+      expect([plan.status, plan.stderr]).toEqual([0, ""]);
+      expect(plan.stdout).toMatch(/^Plan: \d+ to add, 0 to change, 0 to destroy\.$/m);
       expect(plan.stdout).toMatch(/\+ "KeyName"\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
       expect(plan.stdout).toMatch(/\+ key_name\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
       expect(plan.stdout).toMatch(/\+ public_key\s+= "ssh-ed25519 \S+ ops@example %\{if true\}x%\{endif\}"/);

@@ -1,6 +1,6 @@
 // The native swarm bootstrap script: option handling, shellcheck, and real runs under sh against stubs of
 // docker, aws (SSM), curl (IMDSv2), dnf and systemctl that share a simulated SSM and swarm through files.
-import { spawn, spawnSync } from "child_process";
+import { execFile, spawn, spawnSync } from "child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -232,6 +232,32 @@ async function withFirstManager(w: World): Promise<{ manager: string; worker: st
   return { manager, worker };
 }
 
+/**
+ * `shellcheck -s sh FILE...`, started now, at collection time, without blocking: jest starts the concurrent
+ * runs below before the tests of this block, and a spawnSync here would hold them up (their output unread).
+ */
+function shellcheckNow(files: readonly string[]): () => Promise<{ code: number | null; text: string }> {
+  const result = new Promise<{ code: number | null; text: string }>((resolve) => {
+    execFile(SHELLCHECK, ["-s", "sh", ...files], { timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, text: stdout + stderr }),
+    );
+  });
+  return () => result;
+}
+
+const BOOTSTRAP_FILE = join(__dirname, "../../../constructs/native/bootstrap.sh");
+const generatedDir = mkdtempSync(join(tmpdir(), "ha-site-bootstrap-shellcheck-"));
+afterAll(() => rmSync(generatedDir, { recursive: true, force: true }));
+const generated: [string, string][] = [
+  ["manager.sh", managerScript],
+  ["worker.sh", workerScript],
+  ["manager-defaults.sh", nativeBootstrapScript({ role: "manager", stackName: "s", region: "eu-west-1" })],
+  ["manager-no-timer.sh", nativeBootstrapScript({ role: "manager", ...base, addressRefreshSeconds: 0, placeholder: "x'y" })],
+];
+for (const [name, text] of generated) writeFileSync(join(generatedDir, name), text);
+const fileChecked = existsSync(SHELLCHECK) ? shellcheckNow([BOOTSTRAP_FILE]) : undefined;
+const generatedChecked = existsSync(SHELLCHECK) ? shellcheckNow(generated.map(([name]) => join(generatedDir, name))) : undefined;
+
 describe("nativeBootstrapScript: text and options", () => {
   it("starts with #!/bin/sh and set -eu, and is deterministic", () => {
     expect(managerScript.split("\n").slice(0, 2)).toEqual(["#!/bin/sh", "set -eu"]);
@@ -301,12 +327,11 @@ describe("nativeBootstrapScript: text and options", () => {
     expect(() => nativeBootstrapScript({ role: "manager", ...base, ...bad })).toThrow(message);
   });
 
-  it("comes from the real file bootstrap.sh, which is shellcheck-clean on its own", () => {
-    const file = join(__dirname, "../../../constructs/native/bootstrap.sh");
-    const r = spawnSync(SHELLCHECK, ["-s", "sh", file], { encoding: "utf8" });
-    expect(r.stdout + r.stderr).toBe("");
+  it("comes from the real file bootstrap.sh, which is shellcheck-clean on its own", async () => {
+    const r = await fileChecked!();
+    expect(r.text).toBe("");
     // Everything after the settings is the file's text, minus the other role's sections.
-    const body = readFileSync(file, "utf8").split("# @settings-end\n")[1];
+    const body = readFileSync(BOOTSTRAP_FILE, "utf8").split("# @settings-end\n")[1];
     expect(managerScript).toContain(body.split("# @refresher-begin")[0].replace("# @manager-begin\n", ""));
   });
 
@@ -319,17 +344,11 @@ describe("nativeBootstrapScript: text and options", () => {
     ]);
   });
 
-  (existsSync(SHELLCHECK) ? it : it.skip)(existsSync(SHELLCHECK) ? "passes shellcheck -s sh (manager, worker, variants)" : `shellcheck -s sh (manager, worker, variants): skipped, ${SHELLCHECK} is not installed (CI installs it)`, inWorld((w) => {
-    const files = [
-      w.script("manager.sh", managerScript),
-      w.script("worker.sh", workerScript),
-      w.script("manager-defaults.sh", nativeBootstrapScript({ role: "manager", stackName: "s", region: "eu-west-1" })),
-      w.script("manager-no-timer.sh", nativeBootstrapScript({ role: "manager", ...base, addressRefreshSeconds: 0, placeholder: "x'y" })),
-    ];
-    const r = spawnSync(SHELLCHECK, ["-s", "sh", ...files], { encoding: "utf8" });
-    expect(r.stdout + r.stderr).toBe("");
-    expect(r.status).toBe(0);
-  }));
+  (existsSync(SHELLCHECK) ? it : it.skip)(existsSync(SHELLCHECK) ? "passes shellcheck -s sh (manager, worker, variants)" : `shellcheck -s sh (manager, worker, variants): skipped, ${SHELLCHECK} is not installed (CI installs it)`, async () => {
+    const r = await generatedChecked!();
+    expect(r.text).toBe("");
+    expect(r.code).toBe(0);
+  });
 });
 
 describe("nativeBootstrapScript run under sh against stubs", () => {
