@@ -13,6 +13,10 @@
 //   an internal token-resolution error can say where the token came from. In a 20-region app that is ~20%
 //   of the synth. The bundle captures them only with HA_SITE_TOKEN_TRACES=1 (jest and tsx runs, which do not
 //   use the bundle, always capture them).
+// - modules a synth never runs are required lazily (`lazyRequires`): cdktf's index loads TerraformAsset's zip
+//   support (archiver and ~300 KB of streams, glob and compression it bundles) and `child_process` (for
+//   `terraform version` checks and test matchers) at start; ha-site has no assets, skips validations and
+//   does not run matchers. They stay in the bundle and load on first use, so nothing stops working.
 import { readFileSync } from "node:fs";
 
 const STACK_TRACE_MODULE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/;
@@ -32,6 +36,36 @@ const lazyTokenTraces = {
   },
 };
 
+/**
+ * cdktf files whose top-level `const NAME = require("MODULE");` becomes a lazy require: "call" for a module that
+ * is a function, "object" for one used as a namespace (`(0, child_process_1.execSync)(...)`).
+ */
+const LAZY_REQUIRES = [
+  { file: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/, requires: { archiver: ["archiver", "call"], child_process_1: ["child_process", "object"] } },
+  { file: /[\\/]cdktf[\\/]lib[\\/]validations[\\/]validate-binary-version\.js$/, requires: { child_process_1: ["child_process", "object"], semver: ["semver", "object"] } },
+  { file: /[\\/]cdktf[\\/]lib[\\/]testing[\\/]matchers\.js$/, requires: { child_process_1: ["child_process", "object"] } },
+];
+
+const lazyRequires = {
+  name: "ha-site-lazy-requires",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/](private[\\/]fs|validations[\\/]validate-binary-version|testing[\\/]matchers)\.js$/ }, (args) => {
+      const entry = LAZY_REQUIRES.find((e) => e.file.test(args.path));
+      let contents = readFileSync(args.path, "utf8");
+      for (const [name, [module, kind]] of Object.entries(entry?.requires ?? {})) {
+        const eager = `const ${name} = require("${module}");`;
+        if (!contents.includes(eager)) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (no ${eager}); update scripts/bundle.mjs`);
+        const lazy =
+          kind === "call"
+            ? `const ${name} = (...args) => require("${module}")(...args);`
+            : `const ${name} = new Proxy({}, { get: (_, key) => require("${module}")[key] });`;
+        contents = contents.replace(eager, lazy);
+      }
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 /** esbuild options for a bundle of `entry` (a TypeScript app) written to `outfile`. */
 export function bundleOptions(entry, outfile) {
   return {
@@ -44,6 +78,6 @@ export function bundleOptions(entry, outfile) {
     logLevel: "error",
     legalComments: "none",
     minify: true,
-    plugins: [lazyTokenTraces],
+    plugins: [lazyTokenTraces, lazyRequires],
   };
 }
