@@ -3,13 +3,20 @@
 //
 // Speed levers kept here, each measured by `npm run bench` (figures in the closing note of the synthesis
 // issue):
-// - minified (`keepNames`, because cdktf and constructs read class names for ids and messages): a smaller
-//   bundle to read, hash (code cache check) and compile;
+// - minified: a smaller bundle to read, hash (code cache check) and compile. Without `keepNames`: it wraps
+//   every function in a `name` redefinition, also the inner functions of cdktf's token resolver on every call,
+//   which cost 13% of the CPU of a seed and of a 20x20 synth. Nothing in the output reads a
+//   function's name (the synthesized examples, the seed and the 20x20 config are byte-identical with and
+//   without); only constructs' duplicate-id error names the parent's class, a programming error, not input;
 // - cdktf's token "creation stacks": every Token (each attribute reference, each map) captures a full stack
 //   trace when it is created, formatted eagerly (`Error.stackTraceLimit = MAX_SAFE_INTEGER`), only so that
 //   an internal token-resolution error can say where the token came from. In a 20-region app that is ~20%
-//   of the synth. The bundle captures them only with HA_SITE_TOKEN_TRACES=1; jest does the same with a setup
-//   file (scripts/jest-token-traces.cjs); tsx runs, which use neither, always capture them.
+//   of the synth. The bundle captures them only with HA_SITE_TOKEN_TRACES=1; jest runs cdktf as a bundle built
+//   with these options too (scripts/jest-global-setup.mjs); tsx runs always capture them.
+// - modules a synth never runs are required lazily (`lazyRequires`): cdktf's index loads TerraformAsset's zip
+//   support (archiver and ~300 KB of streams, glob and compression it bundles) and `child_process` (for
+//   `terraform version` checks and test matchers) at start; ha-site has no assets, skips validations and
+//   does not run matchers. They stay in the bundle and load on first use, so nothing stops working.
 import { readFileSync } from "node:fs";
 
 const STACK_TRACE_MODULE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/;
@@ -29,6 +36,72 @@ const lazyTokenTraces = {
   },
 };
 
+const RESOLVE_MODULE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/;
+
+/**
+ * cdktf's `resolve` runs once per value, key and array element of every resource, three times per synth (a
+ * preparing pass, one per element, one over the stack): ~250k calls in a 20x20 synth. Two lines of it were
+ * ~half of its own time in a CPU profile, both only bookkeeping: the path of the value for error messages,
+ * joined on every call (now joined only for a message), and the options object for each child, an object
+ * spread (now the same five fields written out; `Tokenization.resolve` and `findTokens` pass no others).
+ */
+const RESOLVE_PATCHES = [
+  ['const pathName = "/" + prefix.join("/");', 'const pathName = () => "/" + prefix.join("/");'],
+  ["unableToResolveCircularReference)(pathName)", "unableToResolveCircularReference)(pathName())"],
+  ["cannotResolveFunction)(pathName, obj)", "cannotResolveFunction)(pathName(), obj)"],
+  ["constructsCannotBeResolved)(pathName)", "constructsCannotBeResolved)(pathName())"],
+  ["mapKeyMustResolveToString)(pathName, key, resolvedKey)", "mapKeyMustResolveToString)(pathName(), key, resolvedKey)"],
+  [
+    "return resolve(x, {\n                    ...options,\n                    prefix: newPrefix,\n                    previousContext: context,\n                });",
+    "return resolve(x, { scope: options.scope, resolver: options.resolver, preparing: options.preparing, prefix: newPrefix, previousContext: context });",
+  ],
+];
+
+const fastResolve = {
+  name: "ha-site-fast-resolve",
+  setup(build) {
+    build.onLoad({ filter: RESOLVE_MODULE }, (args) => {
+      let contents = readFileSync(args.path, "utf8");
+      for (const [from, to] of RESOLVE_PATCHES) {
+        if (contents.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (${from}); update scripts/bundle.mjs`);
+        contents = contents.replace(from, to);
+      }
+      if (/\bpathName\b(?!\(\))(?! = \(\))/.test(contents)) throw new Error(`ha-site bundle: cdktf's ${args.path} uses pathName elsewhere; update scripts/bundle.mjs`);
+      return { contents, loader: "js" };
+    });
+  },
+};
+
+/**
+ * cdktf files whose top-level `const NAME = require("MODULE");` becomes a lazy require: "call" for a module that
+ * is a function, "object" for one used as a namespace (`(0, child_process_1.execSync)(...)`).
+ */
+const LAZY_REQUIRES = [
+  { file: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/, requires: { archiver: ["archiver", "call"], child_process_1: ["child_process", "object"] } },
+  { file: /[\\/]cdktf[\\/]lib[\\/]validations[\\/]validate-binary-version\.js$/, requires: { child_process_1: ["child_process", "object"], semver: ["semver", "object"] } },
+  { file: /[\\/]cdktf[\\/]lib[\\/]testing[\\/]matchers\.js$/, requires: { child_process_1: ["child_process", "object"] } },
+];
+
+const lazyRequires = {
+  name: "ha-site-lazy-requires",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/](private[\\/]fs|validations[\\/]validate-binary-version|testing[\\/]matchers)\.js$/ }, (args) => {
+      const entry = LAZY_REQUIRES.find((e) => e.file.test(args.path));
+      let contents = readFileSync(args.path, "utf8");
+      for (const [name, [module, kind]] of Object.entries(entry?.requires ?? {})) {
+        const eager = `const ${name} = require("${module}");`;
+        if (!contents.includes(eager)) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (no ${eager}); update scripts/bundle.mjs`);
+        const lazy =
+          kind === "call"
+            ? `const ${name} = (...args) => require("${module}")(...args);`
+            : `const ${name} = new Proxy({}, { get: (_, key) => require("${module}")[key] });`;
+        contents = contents.replace(eager, lazy);
+      }
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 /** esbuild options for a bundle of `entry` (a TypeScript app) written to `outfile`. */
 export function bundleOptions(entry, outfile) {
   return {
@@ -41,8 +114,7 @@ export function bundleOptions(entry, outfile) {
     logLevel: "error",
     legalComments: "none",
     minify: true,
-    keepNames: true,
-    plugins: [lazyTokenTraces],
+    plugins: [lazyTokenTraces, lazyRequires, fastResolve],
   };
 }
 

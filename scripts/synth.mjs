@@ -22,8 +22,6 @@
 //   and its start time); a second synth says so in one line; a lock whose process is gone is taken over.
 // - What a killed synth left (its unfinished version, its temporary link, its lock) is removed by the
 //   next synth. __tests__/scripts/synth-crash.test.ts kills a synth before every file-system call.
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
@@ -40,6 +38,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleOptions } from "./bundle.mjs";
@@ -76,7 +75,8 @@ const sourceKey = (files) => files.map(({ path, stat }) => `${path}\t${stat.size
 
 /** What the bundle is built from: every file's path (relative to the root) and content. */
 function contentHash(files) {
-  const hash = createHash("sha256");
+  // Required here: only a fingerprint miss needs it, and loading node:crypto costs every synth a few ms.
+  const hash = createRequire(import.meta.url)("node:crypto").createHash("sha256");
   for (const { path } of files) {
     const content = readFileSync(path);
     hash.update(`${relative(root, path)}\0${content.length}\0`).update(content);
@@ -343,6 +343,8 @@ sys.exit(0 if f(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 
 /** Swaps link `a` and folder `b` atomically; false where the system cannot (then nothing happened). */
 function exchange(a, b) {
   if (process.platform !== "linux") return false;
+  // child_process is required here, not imported: loading it (with net and streams) costs every synth ~5 ms.
+  const { spawnSync } = createRequire(import.meta.url)("node:child_process");
   const result = spawnSync("python3", ["-I", "-S", "-c", EXCHANGE, a, b], { stdio: "ignore", timeout: 10_000 });
   if (result.status === 0) return true;
   // Whatever python3 reported: if `b` is a link now, the exchange did happen.

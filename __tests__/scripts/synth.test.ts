@@ -1,9 +1,11 @@
 // End to end: the real `npm run synth` command (node scripts/synth.mjs), run in temp directories.
 // Every synth here is the real app's; beforeAll runs them two at a time and the tests check the results.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { inParallel, root, synthAsync, type Result } from "./synth-helpers";
+import { inParallel, root, synthAsync, synthScript, type Result } from "./synth-helpers";
 
 function files(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -100,5 +102,38 @@ describe("npm run synth", () => {
     expect(result.stderr).toMatch(/^ha-site: config: .*, from HA_SITE_CONFIG\n$/);
     expect(result.status).toBe(0);
     expect(existsSync(join(cwd, NESTED, "stacks", "dns", "cdk.tf.json"))).toBe(true);
+  });
+});
+
+// The bundle (scripts/bundle.mjs) patches cdktf for speed (lazy requires, its resolver's bookkeeping, no token
+// creation stacks, no keepNames); jest runs the unpatched sources. The unchanged-output fixtures hold what the
+// in-process synth writes for these configs, so the bundled synth must write exactly those bytes.
+describe("the bundled synth writes what the in-process synth does", () => {
+  const fixtures = join(root, "__tests__", "stacks", "fixtures", "unchanged-output");
+  const cases: Record<string, unknown> = JSON.parse(readFileSync(join(fixtures, "cases.json"), "utf8"));
+  const hashes: Record<string, string> = JSON.parse(readFileSync(join(fixtures, "sha256.json"), "utf8"));
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+  const runs = new Map<string, Promise<{ cwd: string; error: Error | null }>>();
+  beforeAll(() => {
+    // All at once: each is a process of its own.
+    for (const name of Object.keys(cases)) {
+      const cwd = mkdtempSync(join(tmpdir(), "ha-site-bundled-"));
+      writeFileSync(join(cwd, "config.json"), JSON.stringify(cases[name]));
+      const env = { ...process.env, CDKTF_OUTDIR: "", HA_SITE_CONFIG: "config.json" };
+      runs.set(name, new Promise((resolve) => execFile(process.execPath, [synthScript], { cwd, env, timeout: 60_000 }, (error) => resolve({ cwd, error }))));
+    }
+  });
+
+  it.each(Object.keys(cases))("%s: every file as in unchanged-output/sha256.json", async (name) => {
+    const { cwd, error } = await runs.get(name)!;
+    expect(error).toBeNull();
+    const written: Record<string, string> = {};
+    for (const [path, text] of files(join(cwd, "cdktf.out"))) {
+      written[`${name}/${path === "manifest.json" ? path : `${path.split("/")[1]}.json`}`] = sha256(text);
+    }
+    const expected = Object.fromEntries(Object.entries(hashes).filter(([key]) => key.startsWith(`${name}/`) && !key.endsWith(".tf")));
+    expect(Object.keys(expected).length).toBeGreaterThan(2);
+    expect(written).toEqual(expected);
   });
 });
