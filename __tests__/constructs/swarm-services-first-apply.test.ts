@@ -22,8 +22,15 @@ const TOOLS = ["cat", "cp", "mv", "rm", "mkdir", "rmdir", "chmod", "date", "slee
 
 const service = { name: "hello-world", image: "tutum/hello-world", replicas: 2, ports: [{ published: 8080, target: 80, protocol: "tcp" as const }], env: {} };
 
-/** The two create-time provisioners of the service, as the scripts Terraform runs. */
+let synthesized: { wait: string; deploy: string; provisioners: Json[] } | undefined;
+
+/** The two create-time provisioners of the service, as the scripts Terraform runs (synthesized once per file). */
 function synthesizedScripts(): { wait: string; deploy: string; provisioners: Json[] } {
+  synthesized ??= synthesize();
+  return synthesized;
+}
+
+function synthesize(): { wait: string; deploy: string; provisioners: Json[] } {
   const json: Json = JSON.parse(
     Testing.synthScope((scope) => {
       const swarm = new NativeSwarm(scope, "Swarm", {

@@ -1,13 +1,12 @@
 // The HCL output (`npm run synth:hcl`): the same configuration as the JSON, string for string, in the layout
 // `terraform fmt` writes, readable in review (scripts and user data as heredocs, no long lines).
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "@cdktf/hcl2json";
 import { quoted, renderHcl, templateParts } from "../../stacks/hcl-render";
 import type { Json } from "../helpers";
-import { comparableHcl, comparableJson } from "./hcl-roundtrip";
+import { comparableHcl, comparableJson, parseHcl } from "./hcl-roundtrip";
 
 const root = join(__dirname, "..", "..");
 
@@ -123,18 +122,28 @@ describe("renderHcl", () => {
 });
 
 describe("npm run synth:hcl", () => {
-  function synth(config: string, args: string[]): string {
+  /**
+   * Starts `npm run synth` (`args`: ["--hcl"] or none) of `config` now, at collection time, without waiting:
+   * the eight synths of this file then run side by side, and beside the loading of hcl2json's WebAssembly
+   * (which starts when the module is imported). The test that awaits the result checks how the synth ended.
+   */
+  function synth(config: string, args: string[]): () => Promise<string> {
     const cwd = mkdtempSync(join(tmpdir(), "ha-site-hcl-"));
-    const result = spawnSync(process.execPath, [join(root, "scripts", "synth.mjs"), ...args], {
-      cwd,
-      env: { ...process.env, CDKTF_OUTDIR: "", HA_SITE_CONFIG: config },
-      encoding: "utf8",
-      timeout: 120_000,
+    const result = new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [join(root, "scripts", "synth.mjs"), ...args],
+        { cwd, env: { ...process.env, CDKTF_OUTDIR: "", HA_SITE_CONFIG: config }, encoding: "utf8", timeout: 120_000 },
+        (error, _stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stderr }),
+      );
     });
-    // Only the line saying which config was used (README, "Your own config").
-    expect(result.stderr).toMatch(new RegExp(`^ha-site: config: ${config.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\([^)]+\\), from HA_SITE_CONFIG\n$`));
-    expect(result.status).toBe(0);
-    return join(cwd, "cdktf.out", "stacks");
+    return async () => {
+      const { status, stderr } = await result;
+      // Only the line saying which config was used (README, "Your own config").
+      expect(stderr).toMatch(new RegExp(`^ha-site: config: ${config.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\([^)]+\\), from HA_SITE_CONFIG\n$`));
+      expect(status).toBe(0);
+      return join(cwd, "cdktf.out", "stacks");
+    };
   }
 
   /** Lines of `text` outside heredocs. */
@@ -160,9 +169,16 @@ describe("npm run synth:hcl", () => {
   ] as const;
 
   describe.each(configs)("%s", (_, config) => {
-    const hclDir = synth(config, ["--hcl"]);
-    const jsonDir = synth(config, []);
-    const stacks = readdirSync(jsonDir).sort();
+    const hclSynth = synth(config, ["--hcl"]);
+    const jsonSynth = synth(config, []);
+    let hclDir: string;
+    let jsonDir: string;
+    let stacks: string[];
+    beforeAll(async () => {
+      hclDir = await hclSynth();
+      jsonDir = await jsonSynth();
+      stacks = readdirSync(jsonDir).sort();
+    });
 
     it("writes each stack as cdk.tf only, saying exactly what the JSON says (hcl2json of the HCL = the JSON)", async () => {
       expect(readdirSync(hclDir).sort()).toEqual(stacks);
@@ -170,7 +186,7 @@ describe("npm run synth:hcl", () => {
         expect(existsSync(join(hclDir, stack, "cdk.tf.json"))).toBe(false);
         const hcl = readFileSync(join(hclDir, stack, "cdk.tf"), "utf8");
         const fromJson = JSON.parse(readFileSync(join(jsonDir, stack, "cdk.tf.json"), "utf8"));
-        expect(comparableHcl(await parse(`${stack}/cdk.tf`, hcl))).toEqual(comparableJson(fromJson));
+        expect(comparableHcl(await parseHcl(`${stack}/cdk.tf`, hcl))).toEqual(comparableJson(fromJson));
       }
     });
 

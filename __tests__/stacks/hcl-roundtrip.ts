@@ -1,6 +1,24 @@
 // Test helper: compare a stack's Terraform JSON with hcl2json's reading of the HCL rendered from it.
+import { setFlagsFromString } from "node:v8";
 import { escapeTemplate } from "../../constructs/terraform-literal";
 import type { Json } from "../helpers";
+
+let hcl2json: typeof import("@cdktf/hcl2json") | undefined;
+
+/**
+ * hcl2json's `parse` (HCL text -> its JSON reading). hcl2json is Go compiled to WebAssembly; V8's optimizing
+ * tier recompiling that code cost ~2 s of CPU per test process (a dozen parses: ~2.5 s with it, ~0.6 s with
+ * the baseline compiler alone), so WebAssembly compiled from here on in this process stays on the baseline
+ * compiler (Liftoff). Only speed changes: the same code runs. Loaded lazily, so that the flag is set before
+ * hcl2json compiles its module (it starts when it is loaded).
+ */
+export function parseHcl(filename: string, text: string): Promise<Json> {
+  if (!hcl2json) {
+    setFlagsFromString("--liftoff-only");
+    hcl2json = require("@cdktf/hcl2json") as typeof import("@cdktf/hcl2json");
+  }
+  return hcl2json.parse(filename, text);
+}
 
 /** Keys whose values are references or keywords: `x` in HCL, "x" in JSON, "${x}" from hcl2json. */
 const REFERENCE_KEYS = new Set(["when", "on_failure", "provider", "depends_on", "ignore_changes", "replace_triggered_by", "type"]);

@@ -2,7 +2,7 @@
 // SSM leader wrapper (ssm-leader.sh: deploy/prune) run under sh against stubs of docker and aws that keep one
 // swarm in files (fixtures/cluster-stubs), and the Terraform that wires them (lifecycle hooks, EventBridge,
 // the SSM runbook, the cleanup association).
-import { spawnSync } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -118,18 +118,31 @@ const HEALTHY: NodeLine[] = [
   ["w2", host("i-00000000000000a2"), "Ready", "Active", "-"],
 ];
 
-describe("lifecycle.sh against stubs", () => {
-  it("is shellcheck-clean, as the file and as filled in for SSM (no Terraform or SSM template syntax but its two parameters)", () => {
-    const file = join(__dirname, "../../../constructs/native/lifecycle.sh");
-    const ssm = lifecycleScript({ region: "us-west-2" });
-    const tmp = mkdtempSync(join(tmpdir(), "ha-site-lc-"));
-    try {
-      writeFileSync(join(tmp, "ssm.sh"), ssm.replace("{{ Action }}", "cleanup").replace("{{ InstanceId }}", "none"));
-      const r = spawnSync(SHELLCHECK, ["-s", "sh", file, join(tmp, "ssm.sh")], { encoding: "utf8" });
-      expect(r.stdout + r.stderr).toBe("");
-    } finally {
+/**
+ * `shellcheck -s sh` of the files `write` puts into a fresh folder, started now, at collection time, without
+ * waiting: it runs beside the tests (whose scripts run one at a time) instead of before them.
+ */
+function shellcheckNow(write: (dir: string) => string[]): () => Promise<string> {
+  const tmp = mkdtempSync(join(tmpdir(), "ha-site-lc-"));
+  const files = write(tmp);
+  const output = new Promise<string>((resolve) => {
+    execFile(SHELLCHECK, ["-s", "sh", ...files], { encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
       rmSync(tmp, { recursive: true, force: true });
-    }
+      resolve(error && typeof error.code !== "number" ? `shellcheck did not run: ${error.message}` : stdout + stderr);
+    });
+  });
+  return () => output;
+}
+
+describe("lifecycle.sh against stubs", () => {
+  const ssm = lifecycleScript({ region: "us-west-2" });
+  const checked = shellcheckNow((tmp) => {
+    writeFileSync(join(tmp, "ssm.sh"), ssm.replace("{{ Action }}", "cleanup").replace("{{ InstanceId }}", "none"));
+    return [join(__dirname, "../../../constructs/native/lifecycle.sh"), join(tmp, "ssm.sh")];
+  });
+
+  it("is shellcheck-clean, as the file and as filled in for SSM (no Terraform or SSM template syntax but its two parameters)", async () => {
+    expect(await checked()).toBe("");
     expect(ssm).not.toMatch(/\$\{|%\{/);
     expect(ssm.match(/\{\{[^}]*\}\}/g)).toEqual(["{{ Action }}", "{{ InstanceId }}"]);
     expect(ssm).toContain("\nREGION='us-west-2'\n");
@@ -234,17 +247,14 @@ describe("ssm-leader.sh (deploy, prune) against stubs", () => {
   const serviceScript = "#!/bin/sh\nset -eu\ndocker service create --name web\necho 'deployed with {{.ID}} and ${X-dollar}'\n";
   const deploy = ssmLeaderScript({ stackName: "site-swarm", action: "deploy", service: "web", serviceScript, readyWaitSeconds: 1, pollSeconds: 0.05 });
 
-  it("is shellcheck-clean and carries no template syntax (the service script travels base64-encoded)", () => {
-    const tmp = mkdtempSync(join(tmpdir(), "ha-site-ssm-"));
-    try {
-      writeFileSync(join(tmp, "deploy.sh"), deploy);
-      writeFileSync(join(tmp, "prune.sh"), ssmLeaderScript({ stackName: "s", action: "prune", keep: ["a", "b"] }));
-      const file = join(__dirname, "../../../constructs/native/ssm-leader.sh");
-      const r = spawnSync(SHELLCHECK, ["-s", "sh", file, join(tmp, "deploy.sh"), join(tmp, "prune.sh")], { encoding: "utf8" });
-      expect(r.stdout + r.stderr).toBe("");
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
+  const checked = shellcheckNow((tmp) => {
+    writeFileSync(join(tmp, "deploy.sh"), deploy);
+    writeFileSync(join(tmp, "prune.sh"), ssmLeaderScript({ stackName: "s", action: "prune", keep: ["a", "b"] }));
+    return [join(__dirname, "../../../constructs/native/ssm-leader.sh"), join(tmp, "deploy.sh"), join(tmp, "prune.sh")];
+  });
+
+  it("is shellcheck-clean and carries no template syntax (the service script travels base64-encoded)", async () => {
+    expect(await checked()).toBe("");
     expect(deploy).not.toMatch(/\$\{|%\{|\{\{/);
     expect(deploy).toContain(`SERVICE_SCRIPT_B64=${Buffer.from(serviceScript).toString("base64")}\n`);
     expect(deploy).not.toContain("KEEP_SERVICES");
