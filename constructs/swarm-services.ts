@@ -56,10 +56,10 @@ export interface SwarmServicesProps {
  * A remote-exec provisioner with `when`/`on_failure`, which cdktf's RemoteExecProvisioner type lacks: the
  * synthesizer passes every key through (snake_cased), so the cast here is deliberate and the only one.
  */
-function remoteExec(script: string, connection: SSHProvisionerConnection, extra: { when?: "destroy"; onFailure?: "continue" | "fail" } = {}): RemoteExecProvisioner {
+function remoteExec(script: string, connection?: SSHProvisionerConnection, extra: { when?: "destroy"; onFailure?: "continue" | "fail" } = {}): RemoteExecProvisioner {
   // One command: the whole script (remote-exec writes `inline` to a file and runs it), already in Terraform
-  // template form (see scriptTemplate).
-  return { type: "remote-exec", inline: [script], connection, ...extra } as RemoteExecProvisioner;
+  // template form (see scriptTemplate). Without a connection here, the resource's connection applies.
+  return { type: "remote-exec", inline: [script], ...(connection ? { connection } : {}), ...extra } as RemoteExecProvisioner;
 }
 
 /**
@@ -162,9 +162,14 @@ export class SwarmServices extends Construct {
           library_sha256: librarySha256,
         },
         dependsOn: [removal],
+        // One connection block for both provisioners, on the resource (Terraform applies a resource's
+        // connection to each of its provisioners): 20x20 writes 400 fewer copies of it. Provisioners and
+        // connections are not in the state, so moving it changes no plan.
+        // https://developer.hashicorp.com/terraform/language/resources/provisioners/connection
+        connection,
         // Two provisioners, two SSH sessions: the second logs in after the bootstrap added the user to the
         // docker group (a session keeps the groups it started with).
-        provisioners: [remoteExec(scriptTemplate(wait, libraryRef), connection), remoteExec(scriptTemplate(deploy, libraryRef), connection)],
+        provisioners: [remoteExec(scriptTemplate(wait, libraryRef)), remoteExec(scriptTemplate(deploy, libraryRef))],
       });
     }
   }
