@@ -52,17 +52,30 @@ function compact(text: string): string {
     .join("\n");
 }
 
+const compacted = new Map<string, readonly [string, string]>();
+
+/** The template's compacted text before and after the library source lines: once per template, not per service. */
+function compactParts(templateName: string): readonly [string, string] {
+  let parts = compacted.get(templateName);
+  if (parts === undefined) {
+    const template = shellSource(templateName);
+    const at = template.indexOf(LIBRARY_SOURCE_LINES);
+    if (at < 0 || template.indexOf(LIBRARY_SOURCE_LINES, at + 1) >= 0) {
+      throw new Error(`${templateName}: expected exactly one library source line pair`);
+    }
+    parts = [compact(template.slice(0, at)), compact(template.slice(at + LIBRARY_SOURCE_LINES.length))];
+    compacted.set(templateName, parts);
+  }
+  return parts;
+}
+
 /**
  * `template` with every `@NAME@` replaced by `values[NAME]`, split where it sources the library. Every
  * placeholder must have a value and every value a placeholder. Comment lines are dropped (see compact). The template is split first and values are
  * inserted in one pass, so a value is never scanned again (for placeholders or the source line).
  */
 export function fillShellTemplate(templateName: string, values: Readonly<Record<string, string>>): FilledTemplate {
-  const template = shellSource(templateName);
-  const at = template.indexOf(LIBRARY_SOURCE_LINES);
-  if (at < 0 || template.indexOf(LIBRARY_SOURCE_LINES, at + 1) >= 0) {
-    throw new Error(`${templateName}: expected exactly one library source line pair`);
-  }
+  const [head, tail] = compactParts(templateName);
   const used = new Set<string>();
   const fill = (part: string) =>
     part.replace(/@([A-Z][A-Z0-9_]*)@/g, (_, name: string) => {
@@ -71,7 +84,7 @@ export function fillShellTemplate(templateName: string, values: Readonly<Record<
       used.add(name);
       return value;
     });
-  const filled = { head: fill(compact(template.slice(0, at))), tail: fill(compact(template.slice(at + LIBRARY_SOURCE_LINES.length))) };
+  const filled = { head: fill(head), tail: fill(tail) };
   const unused = Object.keys(values).filter((k) => !used.has(k));
   if (unused.length > 0) throw new Error(`${templateName}: no placeholder for ${unused.join(", ")}`);
   return filled;

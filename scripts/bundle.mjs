@@ -26,12 +26,42 @@ const lazyTokenTraces = {
   setup(build) {
     build.onLoad({ filter: STACK_TRACE_MODULE }, (args) => {
       const original = readFileSync(args.path, "utf8");
+      // The variable is read once: process.env is a slow lookup, and this runs for every token.
       const guarded = original.replace(
         /function captureStackTrace\(below\) \{/,
-        'function captureStackTrace(below) {\n    if (process.env.HA_SITE_TOKEN_TRACES !== "1") return [];',
+        'const HA_SITE_TOKEN_TRACES = process.env.HA_SITE_TOKEN_TRACES === "1";\nfunction captureStackTrace(below) {\n    if (!HA_SITE_TOKEN_TRACES) return [];',
       );
       if (guarded === original) throw new Error(`ha-site bundle: cdktf's ${args.path} changed; update scripts/bundle.mjs`);
       return { contents: guarded, loader: "js" };
+    });
+  },
+};
+
+const UTIL_MODULE = /[\\/]cdktf[\\/]lib[\\/]util\.js$/;
+
+/**
+ * cdktf's `snakeCase` (three regular expressions) runs for every attribute key of every resource on each of
+ * its two `toTerraform` calls per synth; the keys repeat (a 20x20 synth has a few hundred distinct ones), so
+ * the bundle remembers each key's result.
+ */
+const memoSnakeCase = {
+  name: "ha-site-memo-snake-case",
+  setup(build) {
+    build.onLoad({ filter: UTIL_MODULE }, (args) => {
+      const original = readFileSync(args.path, "utf8");
+      const from = "function snakeCase(str) {";
+      if (original.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (${from}); update scripts/bundle.mjs`);
+      const memo = [
+        "const snakeCaseMemo = new Map();",
+        "function snakeCase(str) {",
+        '    if (typeof str !== "string") return snakeCaseOnce(str);',
+        "    let result = snakeCaseMemo.get(str);",
+        "    if (result === undefined) snakeCaseMemo.set(str, (result = snakeCaseOnce(str)));",
+        "    return result;",
+        "}",
+        "function snakeCaseOnce(str) {",
+      ].join("\n");
+      return { contents: original.replace(from, memo), loader: "js" };
     });
   },
 };
@@ -114,7 +144,7 @@ export function bundleOptions(entry, outfile) {
     logLevel: "error",
     legalComments: "none",
     minify: true,
-    plugins: [lazyTokenTraces, lazyRequires, fastResolve],
+    plugins: [lazyTokenTraces, lazyRequires, fastResolve, memoSnakeCase],
   };
 }
 

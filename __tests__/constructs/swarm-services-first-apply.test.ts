@@ -22,15 +22,16 @@ const TOOLS = ["cat", "cp", "mv", "rm", "mkdir", "rmdir", "chmod", "date", "slee
 
 const service = { name: "hello-world", image: "tutum/hello-world", replicas: 2, ports: [{ published: 8080, target: 80, protocol: "tcp" as const }], env: {} };
 
-let synthesized: { wait: string; deploy: string; provisioners: Json[] } | undefined;
+type Synthesized = { wait: string; deploy: string; provisioners: Json[]; connection: Json };
+let synthesized: Synthesized | undefined;
 
 /** The two create-time provisioners of the service, as the scripts Terraform runs (synthesized once per file). */
-function synthesizedScripts(): { wait: string; deploy: string; provisioners: Json[] } {
+function synthesizedScripts(): Synthesized {
   synthesized ??= synthesize();
   return synthesized;
 }
 
-function synthesize(): { wait: string; deploy: string; provisioners: Json[] } {
+function synthesize(): Synthesized {
   const json: Json = JSON.parse(
     Testing.synthScope((scope) => {
       const swarm = new NativeSwarm(scope, "Swarm", {
@@ -51,9 +52,10 @@ function synthesize(): { wait: string; deploy: string; provisioners: Json[] } {
       });
     }),
   );
-  const provisioners = resourceAt(json, "null_resource", "Services/Service-hello-world").provisioner.map((p: Json) => p["remote-exec"]);
+  const deployment = resourceAt(json, "null_resource", "Services/Service-hello-world");
+  const provisioners = deployment.provisioner.map((p: Json) => p["remote-exec"]);
   const [wait, deploy] = provisioners.map((p: Json) => evaluateTemplate(p.inline.join("\n"), json));
-  return { wait, deploy, provisioners };
+  return { wait, deploy, provisioners, connection: deployment.connection };
 }
 
 interface Run {
@@ -84,9 +86,11 @@ describe("first apply on a native manager (SSH provisioning)", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("synthesizes two sessions: the node wait (for the marker the bootstrap writes), then the deploy", () => {
-    const { wait, deploy, provisioners } = synthesizedScripts();
+    const { wait, deploy, provisioners, connection } = synthesizedScripts();
     expect(provisioners).toHaveLength(2);
-    expect(provisioners[0].connection).toEqual(provisioners[1].connection);
+    // One connection, the resource's, for both sessions.
+    expect(provisioners.map((p) => p.connection)).toEqual([undefined, undefined]);
+    expect(connection).toEqual(expect.objectContaining({ type: "ssh", host: "${self.triggers.host}" }));
     expect(wait).toContain(`\nREADY_MARKER=${NATIVE_READY_MARKER}\n`);
     expect(wait.trimEnd().endsWith("wait_for_node")).toBe(true);
     expect(deploy.trimEnd().endsWith("deploy_service")).toBe(true);

@@ -86,15 +86,17 @@ describe("SwarmServices", () => {
       for (const exec of execs) {
         expect(exec.inline).toHaveLength(1);
         expect(exec.when).toBeUndefined();
-        expect(exec.connection).toEqual({
-          type: "ssh",
-          host: "${self.triggers.host}",
-          user: "${self.triggers.user}",
-          agent: "false",
-          private_key: "${var.ssh_private_key_us_west_2}",
-          timeout: "5m",
-        });
+        // The resource's connection applies to both (Terraform: a provisioner without its own uses the resource's).
+        expect(exec.connection).toBeUndefined();
       }
+      expect(deployment.connection).toEqual({
+        type: "ssh",
+        host: "${self.triggers.host}",
+        user: "${self.triggers.user}",
+        agent: "false",
+        private_key: "${var.ssh_private_key_us_west_2}",
+        timeout: "5m",
+      });
       const removal = addressAt(json, "terraform_data", `Services/Removal-${name}`);
       expect(deployment.depends_on).toEqual([`terraform_data.${removal}`]);
     },
@@ -136,10 +138,10 @@ describe("SwarmServices", () => {
   it("uses the ssh-agent instead of a key when no key is given", () => {
     const agent = synth({ privateKey: undefined });
     const deployment = resourceAt(agent, "null_resource", "Services/Service-api");
-    for (const exec of remoteExec(deployment)) {
-      expect(exec.connection).toEqual(expect.objectContaining({ agent: "true" }));
-      expect(exec.connection.private_key).toBeUndefined();
-    }
+    expect(remoteExec(deployment)).toHaveLength(2);
+    for (const exec of remoteExec(deployment)) expect(exec.connection).toBeUndefined();
+    expect(deployment.connection).toEqual(expect.objectContaining({ agent: "true" }));
+    expect(deployment.connection.private_key).toBeUndefined();
   });
 
   it("a spec change shows in the plan as the few parameters that changed; the library and the removal resource stay", () => {

@@ -13,11 +13,13 @@ describe("regional stack service provisioning", () => {
     expect(west.variable.ssh_private_key_us_west_2.default).toBeUndefined();
     expect(west.variable.ssh_private_key_us_west_2.description).toContain("TF_VAR_ssh_private_key_us_west_2");
     const text = JSON.stringify(west);
-    // Used only by the service's two create-time provisioners (node wait, then deploy: two SSH sessions).
-    expect(text.match(/var\.ssh_private_key_us_west_2/g)).toHaveLength(2);
-    for (const p of Object.values<Json>(west.resource.null_resource)[0].provisioner) {
-      expect(p["remote-exec"].connection.private_key).toBe("${var.ssh_private_key_us_west_2}");
-    }
+    // Used only by the service's create-time connection, which its two provisioners share (node wait, then
+    // deploy: two SSH sessions); not by the destroy-time removal.
+    expect(text.match(/var\.ssh_private_key_us_west_2/g)).toHaveLength(1);
+    const deployment = Object.values<Json>(west.resource.null_resource)[0];
+    expect(deployment.connection.private_key).toBe("${var.ssh_private_key_us_west_2}");
+    expect(deployment.provisioner).toHaveLength(2);
+    for (const p of deployment.provisioner) expect(p["remote-exec"].connection).toBeUndefined();
     expect(west.provider.null).toEqual([{}]);
     expect(west.terraform.required_providers.null).toEqual({ source: "null", version: "3.2.4" });
   });
@@ -31,8 +33,9 @@ describe("regional stack service provisioning", () => {
   it("passes the connect timeout and script timeouts through", () => {
     const [west] = regionalStacks({ provisioning: { connectTimeout: "90s", swarmWaitSeconds: 42, commandTimeoutSeconds: 77 } });
     // provisioner[0] waits for the node; provisioner[1] deploys.
-    const exec = Object.values<Json>(west.resource.null_resource)[0].provisioner[1]["remote-exec"];
-    expect(exec.connection.timeout).toBe("90s");
+    const deployment = Object.values<Json>(west.resource.null_resource)[0];
+    const exec = deployment.provisioner[1]["remote-exec"];
+    expect(deployment.connection.timeout).toBe("90s");
     expect(exec.inline[0]).toContain("\nSWARM_WAIT=42\n");
     expect(exec.inline[0]).toContain("\nCOMMAND_TIMEOUT=77\n");
   });

@@ -50,7 +50,8 @@ function remoteExecProvisioners(config) {
             name,
             constructPath: body["//"]?.metadata?.path ?? "",
             when: p.when === "destroy" ? "destroy" : "create",
-            user: p.connection?.user,
+            // A provisioner without a connection of its own uses the resource's (the deployments' two do).
+            user: (p.connection ?? body.connection)?.user,
             inline: p.inline,
           });
         }
