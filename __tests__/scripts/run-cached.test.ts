@@ -68,19 +68,18 @@ describe("synth bundle", () => {
 
   it("skips cdktf's token creation stacks unless HA_SITE_TOKEN_TRACES=1", () => {
     // A bundle built with the synth options whose entry creates a cdktf token and prints the length of its
-    // creation stack, with the variable unset and then set (the bundle reads it at each token). cdktf's token
-    // modules only, not its whole index: the patched module is the same, the build a tenth of the time. One
-    // process builds the bundle and then runs it (esbuild, not cdktf, is loaded there before).
+    // creation stack; run with the variable unset and then, loaded afresh, set (the bundle reads it once, when
+    // it loads). cdktf's token modules only, not its whole index: the patched module is the same, the build a
+    // tenth of the time. One process builds the bundle and then runs it (esbuild, not cdktf, is loaded there before).
     const outfile = join(mkdtempSync(join(tmpdir(), "ha-site-bundle-")), "traces.cjs");
     const contents = `const { Token } = require("cdktf/lib/tokens/token");
 const { TokenMap } = require("cdktf/lib/tokens/private/token-map");
-const frames = () => TokenMap.instance().lookupString(Token.asString(Token.asAny({ a: 1 }))).creationStack.length;
-process.env.HA_SITE_TOKEN_TRACES = ""; const off = frames();
-process.env.HA_SITE_TOKEN_TRACES = "1"; console.log(JSON.stringify({ off, on: frames() }));`;
+module.exports = TokenMap.instance().lookupString(Token.asString(Token.asAny({ a: 1 }))).creationStack.length;`;
     const builder = `import { build } from "esbuild"; import { createRequire } from "node:module"; import { bundleOptions } from "./scripts/bundle.mjs";
 const options = { ...bundleOptions("main.ts", ${JSON.stringify(outfile)}), entryPoints: undefined };
 await build({ ...options, stdin: { contents: ${JSON.stringify(contents)}, resolveDir: process.cwd(), loader: "js" } });
-createRequire(import.meta.url)(${JSON.stringify(outfile)});`;
+const load = (value) => { process.env.HA_SITE_TOKEN_TRACES = value; const require = createRequire(import.meta.url); delete require.cache[${JSON.stringify(outfile)}]; return require(${JSON.stringify(outfile)}); };
+const off = load(""); console.log(JSON.stringify({ off, on: load("1") }));`;
     const built = spawnSync(process.execPath, ["--input-type=module", "-e", builder], { cwd: root, encoding: "utf8", timeout: 60_000 });
     expect(built.stderr).toBe("");
     const { off, on } = JSON.parse(built.stdout);
