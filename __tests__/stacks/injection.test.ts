@@ -3,7 +3,7 @@
 // rejected with a config error naming that field, or reach the synthesized Terraform JSON as a literal:
 // escaped ($${, %%{) wherever Terraform evaluates templates, verbatim where it does not (variable
 // descriptions, output descriptions, the terraform block). The last test asks Terraform itself.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -296,52 +296,76 @@ describe("Terraform itself reads the values as literals", () => {
     return dir;
   }
 
+  interface Ran {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+  }
+  function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout: number }): Promise<Ran> {
+    return new Promise((resolve) => {
+      execFile(command, args, { ...options, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  /**
+   * Synth, init and plan, started now, at collection time, without waiting: they run while the in-process
+   * tests above do (the test below checks each step's result). Resolves early when a step failed.
+   */
+  async function synthAndPlan(): Promise<{ synth: Ran; init?: Ran; plan?: Ran }> {
+    const dir = mkdtempSync(join(tmpdir(), "ha-site-injection-"));
+    const config = {
+      domain: "nosqlsearch.com",
+      regions: [
+        {
+          region: "us-west-2",
+          keyName: "swarm${var.ssh_private_key_us_west_2}",
+          publicKey: `${PUBLIC_KEY} %{if true}x%{endif}`,
+          templateParameters: { Extra: '${file("/etc/hostname")}', Escaped: "$${y}" },
+        },
+        { region: "us-east-2", keyName: "docker" },
+      ],
+      services: [{ name: "web", image: "tutum/hello-world", replicas: 1, ports: [{ published: 8080, target: 80 }] }],
+    };
+    writeFileSync(join(dir, "site.json"), JSON.stringify(config));
+    const synth = await run(process.execPath, [join(__dirname, "..", "..", "scripts", "synth.mjs")], {
+      cwd: dir,
+      env: { ...process.env, HA_SITE_CONFIG: "site.json", CDKTF_OUTDIR: join(dir, "cdktf.out") },
+      timeout: 120_000,
+    });
+    if (synth.status !== 0) return { synth };
+    const stackDir = join(dir, "cdktf.out", "stacks", "swarm-us-west-2");
+    const stack = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
+    const env = {
+      ...process.env,
+      ...tfEnv(join(dir, "tf")),
+      TFPLUGIN_SCHEMA_DIRS: schemasFor(stack, join(dir, "schemas")),
+      // The stack's required SSH key variable (never evaluated by a plan without provisioning).
+      TF_VAR_ssh_private_key_us_west_2: "placeholder",
+    };
+    const tf = (...args: string[]) => run("terraform", [...args, "-no-color", "-input=false"], { cwd: stackDir, env, timeout: 240_000 });
+    const init = await tf("init");
+    if (init.status !== 0) return { synth, init };
+    return { synth, init, plan: await tf("plan", "-lock=false") };
+  }
+  const planned = skip ? undefined : synthAndPlan();
+  planned?.catch(() => undefined); // a setup error fails the test that awaits it, not the whole file
+
   (skip ? it.skip : it)(
     "terraform plan shows the key name, public key and template parameters verbatim",
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), "ha-site-injection-"));
-      const config = {
-        domain: "nosqlsearch.com",
-        regions: [
-          {
-            region: "us-west-2",
-            keyName: "swarm${var.ssh_private_key_us_west_2}",
-            publicKey: `${PUBLIC_KEY} %{if true}x%{endif}`,
-            templateParameters: { Extra: '${file("/etc/hostname")}', Escaped: "$${y}" },
-          },
-          { region: "us-east-2", keyName: "docker" },
-        ],
-        services: [{ name: "web", image: "tutum/hello-world", replicas: 1, ports: [{ published: 8080, target: 80 }] }],
-      };
-      writeFileSync(join(dir, "site.json"), JSON.stringify(config));
-      const synth = spawnSync(process.execPath, [join(__dirname, "..", "..", "scripts", "synth.mjs")], {
-        cwd: dir,
-        env: { ...process.env, HA_SITE_CONFIG: "site.json", CDKTF_OUTDIR: join(dir, "cdktf.out") },
-        encoding: "utf8",
-        timeout: 120_000,
-      });
+    async () => {
+      const { synth, init, plan } = await planned!;
       expect(synth.stderr).toBe("ha-site: config: site.json (nosqlsearch.com), from HA_SITE_CONFIG\n");
       expect(synth.status).toBe(0);
-      const stackDir = join(dir, "cdktf.out", "stacks", "swarm-us-west-2");
-      const stack = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
-      const env = {
-        ...process.env,
-        ...tfEnv(join(dir, "tf")),
-        TFPLUGIN_SCHEMA_DIRS: schemasFor(stack, join(dir, "schemas")),
-        // The stack's required SSH key variable (never evaluated by a plan without provisioning).
-        TF_VAR_ssh_private_key_us_west_2: "placeholder",
-      };
-      const tf = (...args: string[]) => spawnSync("terraform", [...args, "-no-color", "-input=false"], { cwd: stackDir, env, encoding: "utf8", timeout: 240_000 });
-      const init = tf("init");
-      expect([init.status, init.stderr]).toEqual([0, ""]);
-      const plan = tf("plan", "-lock=false");
-      expect([plan.status, plan.stderr]).toEqual([0, ""]);
-      expect(plan.stdout).toMatch(/^Plan: \d+ to add, 0 to change, 0 to destroy\.$/m);
-      expect(plan.stdout).toMatch(/\+ "KeyName"\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
-      expect(plan.stdout).toMatch(/\+ key_name\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
-      expect(plan.stdout).toMatch(/\+ public_key\s+= "ssh-ed25519 \S+ ops@example %\{if true\}x%\{endif\}"/);
-      expect(plan.stdout).toMatch(/\+ "Extra"\s+= "\$\{file\(\\"\/etc\/hostname\\"\)\}"/);
-      expect(plan.stdout).toMatch(/\+ "Escaped"\s+= "\$\$\{y\}"/);
+      expect([init?.status, init?.stderr]).toEqual([0, ""]);
+      expect([plan?.status, plan?.stderr]).toEqual([0, ""]);
+      expect(plan!.stdout).toMatch(/^Plan: \d+ to add, 0 to change, 0 to destroy\.$/m);
+      expect(plan!.stdout).toMatch(/\+ "KeyName"\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
+      expect(plan!.stdout).toMatch(/\+ key_name\s+= "swarm\$\{var\.ssh_private_key_us_west_2\}"/);
+      expect(plan!.stdout).toMatch(/\+ public_key\s+= "ssh-ed25519 \S+ ops@example %\{if true\}x%\{endif\}"/);
+      expect(plan!.stdout).toMatch(/\+ "Extra"\s+= "\$\{file\(\\"\/etc\/hostname\\"\)\}"/);
+      expect(plan!.stdout).toMatch(/\+ "Escaped"\s+= "\$\$\{y\}"/);
     },
     300_000,
   );

@@ -120,7 +120,8 @@ const HEALTHY: NodeLine[] = [
 
 /**
  * `shellcheck -s sh` of the files `write` puts into a fresh folder, started now, at collection time, without
- * waiting: it runs beside the tests (whose scripts run one at a time) instead of before them.
+ * waiting: it runs beside the tests (whose scripts run one at a time) instead of before them. The test that
+ * awaits it comes last in its block, so that nothing waits for it meanwhile.
  */
 function shellcheckNow(write: (dir: string) => string[]): () => Promise<string> {
   const tmp = mkdtempSync(join(tmpdir(), "ha-site-lc-"));
@@ -139,13 +140,6 @@ describe("lifecycle.sh against stubs", () => {
   const checked = shellcheckNow((tmp) => {
     writeFileSync(join(tmp, "ssm.sh"), ssm.replace("{{ Action }}", "cleanup").replace("{{ InstanceId }}", "none"));
     return [join(__dirname, "../../../constructs/native/lifecycle.sh"), join(tmp, "ssm.sh")];
-  });
-
-  it("is shellcheck-clean, as the file and as filled in for SSM (no Terraform or SSM template syntax but its two parameters)", async () => {
-    expect(await checked()).toBe("");
-    expect(ssm).not.toMatch(/\$\{|%\{/);
-    expect(ssm.match(/\{\{[^}]*\}\}/g)).toEqual(["{{ Action }}", "{{ InstanceId }}"]);
-    expect(ssm).toContain("\nREGION='us-west-2'\n");
   });
 
   it("terminating manager: the leader demotes it, it leaves, the leader removes it; the other managers do nothing", withCluster(HEALTHY, {}, (c) => {
@@ -241,6 +235,13 @@ describe("lifecycle.sh against stubs", () => {
     expect(lifecycle(c, "n1", "cleanup")).toEqual({ code: 0, out: expect.stringContaining("not (yet) in the swarm") });
     expect(c.log().filter((l) => l.includes("docker node"))).toEqual([]);
   }));
+
+  it("is shellcheck-clean, as the file and as filled in for SSM (no Terraform or SSM template syntax but its two parameters)", async () => {
+    expect(await checked()).toBe("");
+    expect(ssm).not.toMatch(/\$\{|%\{/);
+    expect(ssm.match(/\{\{[^}]*\}\}/g)).toEqual(["{{ Action }}", "{{ InstanceId }}"]);
+    expect(ssm).toContain("\nREGION='us-west-2'\n");
+  });
 });
 
 describe("ssm-leader.sh (deploy, prune) against stubs", () => {
@@ -251,13 +252,6 @@ describe("ssm-leader.sh (deploy, prune) against stubs", () => {
     writeFileSync(join(tmp, "deploy.sh"), deploy);
     writeFileSync(join(tmp, "prune.sh"), ssmLeaderScript({ stackName: "s", action: "prune", keep: ["a", "b"] }));
     return [join(__dirname, "../../../constructs/native/ssm-leader.sh"), join(tmp, "deploy.sh"), join(tmp, "prune.sh")];
-  });
-
-  it("is shellcheck-clean and carries no template syntax (the service script travels base64-encoded)", async () => {
-    expect(await checked()).toBe("");
-    expect(deploy).not.toMatch(/\$\{|%\{|\{\{/);
-    expect(deploy).toContain(`SERVICE_SCRIPT_B64=${Buffer.from(serviceScript).toString("base64")}\n`);
-    expect(deploy).not.toContain("KEEP_SERVICES");
   });
 
   it("the leader runs the service script and labels the service; other managers exit 0 untouched", withCluster(HEALTHY, {}, (c) => {
@@ -296,6 +290,13 @@ describe("ssm-leader.sh (deploy, prune) against stubs", () => {
     expect(r.out).toContain("removing service old (no longer in the configuration)");
     expect(Object.keys(c.services()).sort()).toEqual(["manual", "theirs", "web"]);
   }));
+
+  it("is shellcheck-clean and carries no template syntax (the service script travels base64-encoded)", async () => {
+    expect(await checked()).toBe("");
+    expect(deploy).not.toMatch(/\$\{|%\{|\{\{/);
+    expect(deploy).toContain(`SERVICE_SCRIPT_B64=${Buffer.from(serviceScript).toString("base64")}\n`);
+    expect(deploy).not.toContain("KEEP_SERVICES");
+  });
 });
 
 describe("SwarmLifecycle (Terraform)", () => {
