@@ -37,6 +37,26 @@ const lazyTokenTraces = {
   },
 };
 
+const STACK_MODULE = /[\\/]cdktf[\\/]lib[\\/]terraform-stack\.js$/;
+
+/**
+ * TerraformStack.toTerraform resolves each element, merges the results and the stack's overrides, and then
+ * resolves the whole stack once more. Without overrides (ha-site sets none on stacks) that last pass walks
+ * values that are all resolved already, so the bundle skips it then; with overrides it runs as before.
+ */
+const skipResolvedPass = {
+  name: "ha-site-skip-resolved-pass",
+  setup(build) {
+    build.onLoad({ filter: STACK_MODULE }, (args) => {
+      const original = readFileSync(args.path, "utf8");
+      const from = "        return (0, _tokens_1.resolve)(this, tf);";
+      if (original.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (${from.trim()}); update scripts/bundle.mjs`);
+      const to = "        return Object.keys(this.rawOverrides).length === 0 ? tf : (0, _tokens_1.resolve)(this, tf);";
+      return { contents: original.replace(from, to), loader: "js" };
+    });
+  },
+};
+
 const UTIL_MODULE = /[\\/]cdktf[\\/]lib[\\/]util\.js$/;
 
 /**
@@ -144,7 +164,7 @@ export function bundleOptions(entry, outfile) {
     logLevel: "error",
     legalComments: "none",
     minify: true,
-    plugins: [lazyTokenTraces, lazyRequires, fastResolve, memoSnakeCase],
+    plugins: [lazyTokenTraces, lazyRequires, fastResolve, memoSnakeCase, skipResolvedPass],
   };
 }
 
