@@ -38,11 +38,18 @@ const lazyTokenTraces = {
 };
 
 const STACK_MODULE = /[\\/]cdktf[\\/]lib[\\/]terraform-stack\.js$/;
+const EXPRESSION_MODULE = /[\\/]cdktf[\\/]lib[\\/]tfExpression\.js$/;
 
 /**
  * TerraformStack.toTerraform resolves each element, merges the results and the stack's overrides, and then
  * resolves the whole stack once more. Without overrides (ha-site sets none on stacks) that last pass walks
  * values that are all resolved already, so the bundle skips it then; with overrides it runs as before.
+ *
+ * TerraformStack.prepareStack resolves every element once more before synthesis ("preparing"), only so that a
+ * reference to another stack's resource can add that stack's output and this stack's remote state (cdktf
+ * cross-stack references; tfExpression.js, the only reader of `preparing`). ha-site's stacks never do that:
+ * the dns stack reads the regions through its own terraform_remote_state. The bundle skips that pass, and a
+ * cross-stack reference then fails the synth with a message instead of being written unprepared (below).
  */
 const skipResolvedPass = {
   name: "ha-site-skip-resolved-pass",
@@ -52,7 +59,20 @@ const skipResolvedPass = {
       const from = "        return (0, _tokens_1.resolve)(this, tf);";
       if (original.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (${from.trim()}); update scripts/bundle.mjs`);
       const to = "        return Object.keys(this.rawOverrides).length === 0 ? tf : (0, _tokens_1.resolve)(this, tf);";
-      return { contents: original.replace(from, to), loader: "js" };
+      const prepare = "        terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));";
+      if (original.split(prepare).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (prepareStack); update scripts/bundle.mjs`);
+      return { contents: original.replace(from, to).replace(prepare, "        // ha-site bundle: no preparing pass (scripts/bundle.mjs)"), loader: "js" };
+    });
+    build.onLoad({ filter: EXPRESSION_MODULE }, (args) => {
+      const original = readFileSync(args.path, "utf8");
+      const from = "        return suppressBraces ? this.identifier : `\\${${this.identifier}}`;";
+      if (original.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (Reference.resolve); update scripts/bundle.mjs`);
+      const guard = [
+        "        if (this.originStack && this.originStack !== resolutionStack) {",
+        '            throw new Error(`ha-site: ${this.identifier} is a cross-stack reference (from ${resolutionStack.node.id} to ${this.originStack.node.id}); the bundled synth skips the pass that prepares those (scripts/bundle.mjs): use terraform_remote_state`);',
+        "        }",
+      ].join("\n");
+      return { contents: original.replace(from, `${guard}\n${from}`), loader: "js" };
     });
   },
 };

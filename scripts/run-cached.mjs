@@ -10,6 +10,7 @@
 // after the run. The bundle is rebuilt by scripts/synth.mjs when a source changes, and its cache then no
 // longer matches, so a stale cache can only cost time, never change the output. Writes are atomic (rename)
 // so that two synths at once never read half a cache.
+import { isAscii } from "node:buffer";
 import { createRequire } from "node:module";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -36,7 +37,10 @@ export const codeCachePath = (bundle) => `${bundle}.v8cache`;
 export function runCached(bundle) {
   v8.setFlagsFromString(V8_FLAGS);
   const cachePath = codeCachePath(bundle);
-  const source = readFileSync(bundle, "utf8");
+  // esbuild writes ASCII (non-ASCII characters escaped, its default `charset`): decoded as latin1 (a copy) the
+  // 2 MB text costs ~2 ms less than as UTF-8; anything else is still read as UTF-8.
+  const bytes = readFileSync(bundle);
+  const source = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
   let cachedData;
   try {
     cachedData = readFileSync(cachePath);

@@ -2,7 +2,7 @@
 // `npm run synth:hcl` (`--hcl`): the same stacks as HCL (cdk.tf) instead of JSON (cdk.tf.json).
 //
 // Speed: the app is bundled once with esbuild into .cache/ (rebuilt only when a source file or the
-// lockfile changes) and then run by plain node in this process: about 3x `node -e 0`, against 8-10x
+// lockfile changes) and then run by plain node in this process: about 2.3x `node -e 0`, against 8-10x
 // for `node --import tsx main.ts` (the command cdktf.json gives the cdktf CLI).
 //
 // Safety (README, "What synth guarantees"):

@@ -87,6 +87,24 @@ const off = load(""); console.log(JSON.stringify({ off, on: load("1") }));`;
     expect(on).toBeGreaterThan(2);
   }, 60_000);
 
+  it("fails a cross-stack reference with a message: the bundle skips cdktf's preparing pass", () => {
+    // Unpatched cdktf would add an output to stack a and remote state to stack b; the bundle has no pass for that.
+    const outfile = join(mkdtempSync(join(tmpdir(), "ha-site-bundle-")), "cross-stack.cjs");
+    const contents = `const { App, TerraformStack, TerraformOutput } = require("cdktf");
+const { Resource } = require("@cdktf/provider-null/lib/resource");
+const app = new App({ outdir: ${JSON.stringify(join(tmpdir(), "ha-site-cross-stack-out"))}, skipValidation: true });
+const r = new Resource(new TerraformStack(app, "a"), "r", {});
+new TerraformOutput(new TerraformStack(app, "b"), "o", { value: r.id });
+try { app.synth(); console.log("synthesized"); } catch (e) { console.log(e.message); }`;
+    const builder = `import { build } from "esbuild"; import { bundleOptions } from "./scripts/bundle.mjs";
+const options = { ...bundleOptions("main.ts", ${JSON.stringify(outfile)}), entryPoints: undefined };
+await build({ ...options, stdin: { contents: ${JSON.stringify(contents)}, resolveDir: process.cwd(), loader: "js" } });`;
+    const built = spawnSync(process.execPath, ["--input-type=module", "-e", builder], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    expect(built.stderr).toBe("");
+    const out = spawnSync(process.execPath, [outfile], { encoding: "utf8", timeout: 60_000 }).stdout;
+    expect(out).toContain("ha-site: null_resource.r.id is a cross-stack reference (from b to a)");
+  }, 60_000);
+
   it("is what the cdktf CLI runs (cdktf.json app)", () => {
     const cdktf = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8"));
     expect(cdktf.app).toBe("node scripts/synth.mjs");
