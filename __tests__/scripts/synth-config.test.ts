@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inParallel, problems, root, synthAsync, synthEnv, synthScript, type Result } from "./synth-helpers";
+import { inParallel, problems, root, spawnResult, synthAsync, synthEnv, synthScript, type Result } from "./synth-helpers";
 
 const production = readFileSync(join(root, "examples", "production.json"), "utf8"); // example.org, www
 const mixed = readFileSync(join(root, "examples", "mixed-engines.json"), "utf8");
@@ -27,21 +27,7 @@ function project(files: Record<string, string>): string {
 }
 
 /** `command` through a shell (as npm and the cdktf CLI run commands), without blocking the test process. */
-function run(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, { cwd, env, shell: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (status, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ status, signal, stdout, stderr });
-    });
-  });
-}
+const run = (command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Result> => spawnResult(spawn(command, { cwd, env, shell: true }));
 
 const conventional = project({ "ha-site.json": production, "cdktf.json": readFileSync(join(root, "cdktf.json"), "utf8") });
 const overridden = project({ "ha-site.json": production, "mixed.json": mixed });
