@@ -2,8 +2,9 @@
 // `npm run synth:hcl` (`--hcl`): the same stacks as HCL (cdk.tf) instead of JSON (cdk.tf.json).
 //
 // Speed: the app is bundled once with esbuild into .cache/ (rebuilt only when a source file or the
-// lockfile changes) and then run by plain node in this process: about 2.3x `node -e 0`, against 8-10x
-// for `node --import tsx main.ts` (the command cdktf.json gives the cdktf CLI).
+// lockfile changes; by content from .cache/bundles/ when one was built before) and then run by plain node
+// in this process: about 2.3x `node -e 0`, against 8-10x for `node --import tsx main.ts` (what cdktf.json's
+// app was before it became this script).
 //
 // Safety (README, "What synth guarantees"):
 // - The config is read and validated first (main.ts calls back into this script only once it is
