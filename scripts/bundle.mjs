@@ -11,8 +11,8 @@
 // - cdktf's token "creation stacks": every Token (each attribute reference, each map) captures a full stack
 //   trace when it is created, formatted eagerly (`Error.stackTraceLimit = MAX_SAFE_INTEGER`), only so that
 //   an internal token-resolution error can say where the token came from. In a 20-region app that is ~20%
-//   of the synth. The bundle captures them only with HA_SITE_TOKEN_TRACES=1; jest runs cdktf as a bundle built
-//   with these options too (scripts/jest-global-setup.mjs); tsx runs always capture them.
+//   of the synth. The bundle captures them only with HA_SITE_TOKEN_TRACES=1; jest runs cdktf as a single file
+//   with this guard too (scripts/jest-global-setup.mjs); tsx runs always capture them.
 // - modules a synth never runs are required lazily (`lazyRequires`): cdktf's index loads TerraformAsset's zip
 //   support (archiver and ~300 KB of streams, glob and compression it bundles) and `child_process` (for
 //   `terraform version` checks and test matchers) at start; ha-site has no assets, skips validations and
@@ -189,13 +189,15 @@ export function bundleOptions(entry, outfile) {
 }
 
 /**
- * esbuild options for one npm package (its main entry) as a single CommonJS file, built like the synth bundle
- * (the same token-trace guard) but not minified: the jest runs map `cdktf` to it (scripts/jest-global-setup.mjs).
+ * esbuild options for one npm package (its main entry) as a single CommonJS file with the synth bundle's
+ * token-trace guard, not minified: the jest runs map `cdktf` to it (scripts/jest-global-setup.mjs).
  * `external` packages stay separate modules (constructs: one instance shared with the code that imports it).
  */
 export function packageBundleOptions(name, outfile, external) {
-  const { entryPoints, minify, ...options } = bundleOptions("", outfile);
+  const { entryPoints, minify, plugins, ...options } = bundleOptions("", outfile);
   // No keepNames needed: not minified, and a CommonJS package keeps every module in a function of its own,
-  // so nothing is renamed.
-  return { ...options, keepNames: false, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: "js" }, external };
+  // so nothing is renamed. Only the token-trace guard: the tests run cdktf's own synthesis code, so that the
+  // unchanged-output fixtures they write stay an independent check of the synth bundle's other patches
+  // (__tests__/scripts/synth.test.ts compares the bundled synth with them).
+  return { ...options, keepNames: false, plugins: [lazyTokenTraces], stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: "js" }, external };
 }

@@ -3,8 +3,8 @@
 // Why: jest gives every test file a module registry of its own, so each of the ~45 suites that synthesize
 // loads cdktf's ~200 modules again through jest's require (resolution, transform cache, one vm.Script each):
 // ~230 ms a suite here, against ~90 ms for the same code as one file. The file is built with the synth
-// bundle's options (scripts/bundle.mjs), so tests run the cdktf that synth runs, token-trace guard included
-// (HA_SITE_TOKEN_TRACES=1 brings the traces back). Rebuilt when the lockfile, cdktf's version or the bundle
+// bundle's token-trace guard (scripts/bundle.mjs, packageBundleOptions; HA_SITE_TOKEN_TRACES=1 brings the
+// traces back) but none of its other cdktf patches: the tests run cdktf's own synthesis code. Rebuilt when the lockfile, cdktf's version or the bundle
 // options change; written through a rename, so a parallel jest run never reads half a file.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";

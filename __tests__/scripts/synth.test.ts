@@ -107,7 +107,8 @@ describe("npm run synth", () => {
 
 // The bundle (scripts/bundle.mjs) patches cdktf for speed (lazy requires, its resolver's bookkeeping, no token
 // creation stacks, no keepNames). The unchanged-output fixtures hold the bytes these configs have always
-// synthesized to (made by cdktf's own code), so the bundled synth must write exactly those bytes.
+// synthesized to, made by cdktf's own code (jest's cdktf has none of those patches but the token-trace guard),
+// so the bundled synth must write exactly those bytes.
 describe("the bundled synth writes what the in-process synth does", () => {
   const fixtures = join(root, "__tests__", "stacks", "fixtures", "unchanged-output");
   const cases: Record<string, unknown> = JSON.parse(readFileSync(join(fixtures, "cases.json"), "utf8"));
