@@ -153,6 +153,21 @@ export function serviceScriptLibrary(): string {
   return shellSource("service-lib.sh");
 }
 
+/**
+ * The swarm waits both the deploy and the remove script use: for the swarm, one try of `docker node ls`, any
+ * other docker command, between tries (seconds, checked).
+ */
+function swarmTimings(o: { swarmWaitSeconds: number; commandTimeoutSeconds: number; pollSeconds: number }): Record<string, string> {
+  const swarmWait = seconds("swarmWaitSeconds", o.swarmWaitSeconds, 0);
+  const commandTimeout = seconds("commandTimeoutSeconds", o.commandTimeoutSeconds, 1);
+  return {
+    SWARM_WAIT: String(swarmWait),
+    TRY_TIMEOUT: String(Math.min(SWARM_TRY_TIMEOUT_SECONDS, commandTimeout)),
+    COMMAND_TIMEOUT: String(commandTimeout),
+    POLL: String(seconds("pollSeconds", o.pollSeconds, 1)),
+  };
+}
+
 /** A script with the library inline: what runs on the manager. */
 const withLibrary = (t: FilledTemplate): string => t.head + serviceScriptLibrary() + t.tail;
 
@@ -163,10 +178,8 @@ const withLibrary = (t: FilledTemplate): string => t.head + serviceScriptLibrary
 export function serviceDeployParts(service: ServiceConfig, options: ServiceDeployScriptOptions = {}): FilledTemplate {
   const s = checkedService(service);
   const o = { ...DEPLOY_SCRIPT_DEFAULTS, ...options };
-  const swarmWait = seconds("swarmWaitSeconds", o.swarmWaitSeconds, 0);
-  const commandTimeout = seconds("commandTimeoutSeconds", o.commandTimeoutSeconds, 1);
+  const timings = swarmTimings(o);
   const convergeWait = seconds("convergeWaitSeconds", o.convergeWaitSeconds, 0);
-  const poll = seconds("pollSeconds", o.pollSeconds, 1);
 
   const ports = [...s.ports].sort((a, b) => a.published - b.published || byCodeUnits(a.protocol, b.protocol) || a.target - b.target);
   const envNames = Object.keys(s.env).sort(byCodeUnits);
@@ -181,11 +194,8 @@ export function serviceDeployParts(service: ServiceConfig, options: ServiceDeplo
     DESIRED_PORTS: shellLines(ports.map(portLine)),
     DESIRED_ENV: shellLines(envNames.map((k) => `${k}=${s.env[k]}`)),
     DESIRED_ENV_NAMES: shellLines(envNames),
-    SWARM_WAIT: String(swarmWait),
-    TRY_TIMEOUT: String(Math.min(SWARM_TRY_TIMEOUT_SECONDS, commandTimeout)),
-    COMMAND_TIMEOUT: String(commandTimeout),
+    ...timings,
     CONVERGE_WAIT: String(convergeWait),
-    POLL: String(poll),
   });
 }
 
@@ -204,17 +214,7 @@ export function serviceDeployScript(service: ServiceConfig, options: ServiceDepl
 export function serviceRemoveParts(name: string, options: ServiceRemoveScriptOptions = {}): FilledTemplate {
   const n = checkedName(name);
   const o = { ...REMOVE_SCRIPT_DEFAULTS, ...options };
-  const swarmWait = seconds("swarmWaitSeconds", o.swarmWaitSeconds, 0);
-  const commandTimeout = seconds("commandTimeoutSeconds", o.commandTimeoutSeconds, 1);
-  const poll = seconds("pollSeconds", o.pollSeconds, 1);
-  return fillShellTemplate("service-remove.sh", {
-    NAME: JSON.stringify(n),
-    SERVICE: shellQuote(n),
-    SWARM_WAIT: String(swarmWait),
-    TRY_TIMEOUT: String(Math.min(SWARM_TRY_TIMEOUT_SECONDS, commandTimeout)),
-    COMMAND_TIMEOUT: String(commandTimeout),
-    POLL: String(poll),
-  });
+  return fillShellTemplate("service-remove.sh", { NAME: JSON.stringify(n), SERVICE: shellQuote(n), ...swarmTimings(o) });
 }
 
 /**
