@@ -19,20 +19,29 @@
 //   does not run matchers. They stay in the bundle and load on first use, so nothing stops working.
 import { readFileSync } from "node:fs";
 
+/**
+ * `contents` of cdktf's `path` with `from` replaced by `to`. `from` must occur exactly once: otherwise cdktf
+ * changed under the patch, and the build stops rather than bundle it unpatched or patched twice.
+ */
+function replaceOnce(contents, path, from, to) {
+  if (contents.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${path} changed (${from.trim().split("\n")[0]}); update scripts/bundle.mjs`);
+  return contents.replace(from, () => to);
+}
+
 const STACK_TRACE_MODULE = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/;
 
 const lazyTokenTraces = {
   name: "ha-site-token-traces",
   setup(build) {
     build.onLoad({ filter: STACK_TRACE_MODULE }, (args) => {
-      const original = readFileSync(args.path, "utf8");
       // The variable is read once: process.env is a slow lookup, and this runs for every token.
-      const guarded = original.replace(
-        /function captureStackTrace\(below\) \{/,
+      const contents = replaceOnce(
+        readFileSync(args.path, "utf8"),
+        args.path,
+        "function captureStackTrace(below) {",
         'const HA_SITE_TOKEN_TRACES = process.env.HA_SITE_TOKEN_TRACES === "1";\nfunction captureStackTrace(below) {\n    if (!HA_SITE_TOKEN_TRACES) return [];',
       );
-      if (guarded === original) throw new Error(`ha-site bundle: cdktf's ${args.path} changed; update scripts/bundle.mjs`);
-      return { contents: guarded, loader: "js" };
+      return { contents, loader: "js" };
     });
   },
 };
@@ -55,24 +64,29 @@ const skipResolvedPass = {
   name: "ha-site-skip-resolved-pass",
   setup(build) {
     build.onLoad({ filter: STACK_MODULE }, (args) => {
-      const original = readFileSync(args.path, "utf8");
-      const from = "        return (0, _tokens_1.resolve)(this, tf);";
-      if (original.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (${from.trim()}); update scripts/bundle.mjs`);
-      const to = "        return Object.keys(this.rawOverrides).length === 0 ? tf : (0, _tokens_1.resolve)(this, tf);";
-      const prepare = "        terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));";
-      if (original.split(prepare).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (prepareStack); update scripts/bundle.mjs`);
-      return { contents: original.replace(from, to).replace(prepare, "        // ha-site bundle: no preparing pass (scripts/bundle.mjs)"), loader: "js" };
+      let contents = readFileSync(args.path, "utf8");
+      contents = replaceOnce(
+        contents,
+        args.path,
+        "        return (0, _tokens_1.resolve)(this, tf);",
+        "        return Object.keys(this.rawOverrides).length === 0 ? tf : (0, _tokens_1.resolve)(this, tf);",
+      );
+      contents = replaceOnce(
+        contents,
+        args.path,
+        "        terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));",
+        "        // ha-site bundle: no preparing pass (scripts/bundle.mjs)",
+      );
+      return { contents, loader: "js" };
     });
     build.onLoad({ filter: EXPRESSION_MODULE }, (args) => {
-      const original = readFileSync(args.path, "utf8");
       const from = "        return suppressBraces ? this.identifier : `\\${${this.identifier}}`;";
-      if (original.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (Reference.resolve); update scripts/bundle.mjs`);
       const guard = [
         "        if (this.originStack && this.originStack !== resolutionStack) {",
         '            throw new Error(`ha-site: ${this.identifier} is a cross-stack reference (from ${resolutionStack.node.id} to ${this.originStack.node.id}); the bundled synth skips the pass that prepares those (scripts/bundle.mjs): use terraform_remote_state`);',
         "        }",
       ].join("\n");
-      return { contents: original.replace(from, `${guard}\n${from}`), loader: "js" };
+      return { contents: replaceOnce(readFileSync(args.path, "utf8"), args.path, from, `${guard}\n${from}`), loader: "js" };
     });
   },
 };
@@ -88,9 +102,6 @@ const memoSnakeCase = {
   name: "ha-site-memo-snake-case",
   setup(build) {
     build.onLoad({ filter: UTIL_MODULE }, (args) => {
-      const original = readFileSync(args.path, "utf8");
-      const from = "function snakeCase(str) {";
-      if (original.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (${from}); update scripts/bundle.mjs`);
       const memo = [
         "const snakeCaseMemo = new Map();",
         "function snakeCase(str) {",
@@ -101,7 +112,7 @@ const memoSnakeCase = {
         "}",
         "function snakeCaseOnce(str) {",
       ].join("\n");
-      return { contents: original.replace(from, memo), loader: "js" };
+      return { contents: replaceOnce(readFileSync(args.path, "utf8"), args.path, "function snakeCase(str) {", memo), loader: "js" };
     });
   },
 };
@@ -132,10 +143,7 @@ const fastResolve = {
   setup(build) {
     build.onLoad({ filter: RESOLVE_MODULE }, (args) => {
       let contents = readFileSync(args.path, "utf8");
-      for (const [from, to] of RESOLVE_PATCHES) {
-        if (contents.split(from).length !== 2) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (${from}); update scripts/bundle.mjs`);
-        contents = contents.replace(from, to);
-      }
+      for (const [from, to] of RESOLVE_PATCHES) contents = replaceOnce(contents, args.path, from, to);
       if (/\bpathName\b(?!\(\))(?! = \(\))/.test(contents)) throw new Error(`ha-site bundle: cdktf's ${args.path} uses pathName elsewhere; update scripts/bundle.mjs`);
       return { contents, loader: "js" };
     });
@@ -159,13 +167,11 @@ const lazyRequires = {
       const entry = LAZY_REQUIRES.find((e) => e.file.test(args.path));
       let contents = readFileSync(args.path, "utf8");
       for (const [name, [module, kind]] of Object.entries(entry?.requires ?? {})) {
-        const eager = `const ${name} = require("${module}");`;
-        if (!contents.includes(eager)) throw new Error(`ha-site bundle: cdktf's ${args.path} changed (no ${eager}); update scripts/bundle.mjs`);
         const lazy =
           kind === "call"
             ? `const ${name} = (...args) => require("${module}")(...args);`
             : `const ${name} = new Proxy({}, { get: (_, key) => require("${module}")[key] });`;
-        contents = contents.replace(eager, lazy);
+        contents = replaceOnce(contents, args.path, `const ${name} = require("${module}");`, lazy);
       }
       return { contents, loader: "js" };
     });
