@@ -14,6 +14,7 @@ import { NativeSwarm } from "../../constructs/native/native-swarm";
 import { NATIVE_READY_MARKER } from "../../constructs/native/readiness";
 import { SwarmServices } from "../../constructs/swarm-services";
 import { resourceAt, type Json } from "../helpers";
+import { spawnResult } from "../process-helpers";
 import { evaluateTemplate } from "./terraform-template";
 
 const NATIVE_STUBS = join(__dirname, "native", "fixtures", "stubs");
@@ -65,20 +66,9 @@ interface Run {
   endedAt: number;
 }
 
-function run(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("/bin/sh", ["-c", script], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, endedAt: Date.now() });
-    });
-  });
+async function run(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
+  const { status, stdout, stderr } = await spawnResult(spawn("/bin/sh", ["-c", script], { env, cwd, stdio: ["ignore", "pipe", "pipe"] }), 30_000);
+  return { code: status, stdout, stderr, endedAt: Date.now() };
 }
 
 describe("first apply on a native manager (SSH provisioning)", () => {

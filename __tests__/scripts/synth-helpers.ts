@@ -1,8 +1,11 @@
 // Helpers for the tests that run the real `npm run synth` (node scripts/synth.mjs) in temp folders.
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnResult, type Result } from "../process-helpers";
+
+export { spawnResult, type Result };
 
 export const root = join(__dirname, "..", "..");
 export const synthScript = join(root, "scripts", "synth.mjs");
@@ -71,33 +74,12 @@ export function synth(cwd: string, env: NodeJS.ProcessEnv = {}, args: string[] =
   });
 }
 
-export interface Result {
-  readonly status: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** `synth`, without blocking the test process (to run two at once). */
 export function synthAsync(cwd: string, env: NodeJS.ProcessEnv = {}, preload?: string, script = synthScript, args: string[] = []): Promise<Result> {
   return spawnResult(spawn(process.execPath, [...(preload ? ["--require", preload] : []), script, ...args], { cwd, env: synthEnv(env) }));
 }
 
-/** What a spawned process printed and how it ended; killed after 60 s. */
-export function spawnResult(child: ChildProcess): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.on("data", (d) => (stdout += d));
-    child.stderr?.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (status, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ status, signal, stdout, stderr });
-    });
-  });
-}
 
 /**
  * Every entry under `dir` (not following symbolic links): file -> sha256, link -> "-> target",

@@ -24,6 +24,7 @@ import {
   nativeBootstrapScript,
   nativeParameterPrefix,
 } from "../../../constructs/native/bootstrap-script";
+import { spawnResult } from "../../process-helpers";
 
 const STUBS = join(__dirname, "fixtures", "stubs");
 const SHELLCHECK = "/usr/bin/shellcheck";
@@ -142,23 +143,8 @@ class World {
   run(node: string, scriptPath: string, args: readonly string[] = [], shell: "sh" | "bash" = "sh", unset: readonly string[] = []): Promise<RunResult> {
     const env = this.env(node);
     for (const name of unset) delete env[name];
-    return new Promise((resolve, reject) => {
-      const child = spawn(shell === "sh" ? "/bin/sh" : "/bin/bash", [scriptPath, ...args], {
-        env,
-        argv0: "sh",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
-      child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+    const child = spawn(shell === "sh" ? "/bin/sh" : "/bin/bash", [scriptPath, ...args], { env, argv0: "sh", stdio: ["ignore", "pipe", "pipe"] });
+    return spawnResult(child, 10_000).then(({ status, stdout, stderr }) => ({ code: status, stdout, stderr }));
   }
 
   /** Run a stub directly as `node` (to play the part of another instance). */
