@@ -3,6 +3,10 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // `*.e2e.test.ts`: the suites that run real processes by the dozen (synth.mjs killed at every step, the
+  // generated scripts under real shells, terraform, git worktrees): the end-to-end suite's jest part
+  // (jest.e2e.config.js, `npm run test:e2e -- jest`), which CI runs after `npm test`. Here: the rest.
+  testPathIgnorePatterns: ["/node_modules/", "\\.e2e\\.test\\.ts$"],
   transform: { "^.+\\.ts$": ["@swc/jest"] },
   testTimeout: 30000,
   // Two cores here, three workers: several suites wait (on child processes, terraform, the drill's real-time

@@ -204,6 +204,6 @@ export function packageBundleOptions(name, outfile, external) {
   // No keepNames needed: not minified, and a CommonJS package keeps every module in a function of its own,
   // so nothing is renamed. Only the token-trace guard: the tests run cdktf's own synthesis code, so that the
   // unchanged-output fixtures they write stay an independent check of the synth bundle's other patches
-  // (__tests__/scripts/synth.test.ts compares the bundled synth with them).
+  // (__tests__/scripts/synth.e2e.test.ts compares the bundled synth with them).
   return { ...options, keepNames: false, plugins: [lazyTokenTraces], stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: "js" }, external };
 }

@@ -22,7 +22,7 @@
 // - One synth at a time per output folder: a lock (`.<name>.synth-lock`, a symlink holding the pid
 //   and its start time); a second synth says so in one line; a lock whose process is gone is taken over.
 // - What a killed synth left (its unfinished version, its temporary link, its lock) is removed by the
-//   next synth. __tests__/scripts/synth-crash.test.ts kills a synth before every file-system call.
+//   next synth. __tests__/scripts/synth-crash.e2e.test.ts kills a synth before every file-system call.
 import {
   copyFileSync,
   existsSync,
