@@ -222,7 +222,7 @@ describe("plan.yml", () => {
 
   test("installs, tests and synthesizes before listing the stacks", () => {
     const runs = synth.steps.map((s) => s.run?.trim()).filter((r): r is string => r !== undefined);
-    expect(runs.slice(0, 3)).toEqual(["npm ci", "npm test", "npm run synth"]);
+    expect(runs.slice(0, 4)).toEqual(["npm ci", "npm test", "npm run test:e2e -- jest", "npm run synth"]);
   });
 
   test("the plan matrix is the stack list computed from the synthesized manifest", () => {
@@ -417,7 +417,7 @@ describe("deploy.yml", () => {
     const prepare = deploy.jobs.prepare;
     expect(prepare.if).toBe("github.ref == 'refs/heads/main'");
     const runs = prepare.steps.map((s) => s.run?.trim()).filter((r): r is string => r !== undefined);
-    expect(runs.slice(0, 3)).toEqual(["npm ci", "npm test", "npm run synth"]);
+    expect(runs.slice(0, 4)).toEqual(["npm ci", "npm test", "npm run test:e2e -- jest", "npm run synth"]);
     const order = stepRunning(prepare, /stack-order\.cjs/).run;
     expect(order).toContain("--expect-layers 2");
     expect(order).toContain("--require-cloud-backend");
