@@ -14,7 +14,8 @@
 // And, for instances that vanished without the hook (hook timed out, instance lost), a State Manager
 // association runs the same script's `cleanup` on the managers every 30 minutes: the leader demotes (quorum
 // guard) and removes every `Down` node whose instance EC2 no longer has.
-// The script is a real file, constructs/native/lifecycle.sh; tests: __tests__/constructs/native/lifecycle.test.ts.
+// The script is a real file, constructs/native/lifecycle.sh; tests: __tests__/constructs/native/lifecycle.e2e.test.ts
+// (the script under sh against stubs) and lifecycle.test.ts (the Terraform).
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { Fn, TerraformLocal } from "cdktf";
