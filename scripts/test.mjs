@@ -62,14 +62,23 @@ function typeStamp() {
   }
 }
 
+/** Whether a stamp line names a file changed at or after `since` (ms), other than tsc's own build info. */
+const changedSince = (stamp, since) =>
+  stamp.split("\n").slice(1).some((line) => {
+    const [file, , mtime] = line.split("\t");
+    return file !== join(root, BUILD_INFO) && Number(mtime) >= since;
+  });
+
 const before = typeStamp();
 const unchanged = before !== undefined && existsSync(STAMP) && readFileSync(STAMP, "utf8") === before;
+const started = Date.now();
 const tsc = unchanged
   ? Promise.resolve({ status: 0, output: "" })
   : run(require.resolve("typescript/bin/tsc"), ["--noEmit", "--incremental", "--tsBuildInfoFile", BUILD_INFO], true).then((result) => {
       rmSync(STAMP, { force: true });
       const after = result.status === 0 ? typeStamp() : undefined;
-      if (after !== undefined) writeFileSync(STAMP, after);
+      // A file saved while tsc ran may not be what it checked: no stamp then, so the next run checks again.
+      if (after !== undefined && !changedSince(after, started)) writeFileSync(STAMP, after);
       return result;
     });
 const jest = run(require.resolve("jest/bin/jest"), process.argv.slice(2), false);
